@@ -38,3 +38,20 @@ else
 fi
 
 log "temporal CLI: $(.venv/bin/temporal --version)"
+
+# Debian packages other parts need (the sandbox's isolation tool, Slurm, Chromium for the
+# UI test), one `name=version` or `name` per line in infra/apt-packages.txt.
+if [ -f infra/apt-packages.txt ]; then
+  missing=()
+  while read -r line; do
+    line="${line%%#*}"; line="$(echo "$line" | xargs)"
+    [ -n "$line" ] || continue
+    name="${line%%=*}"
+    dpkg -s "$name" >/dev/null 2>&1 || missing+=("$line")
+  done < infra/apt-packages.txt
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
