@@ -1,0 +1,216 @@
+// Boilerplate removal and main-content selection. Decisions use the tag name, words in the
+// class and id, the text and link lengths below each element, and how text concentrates
+// under common ancestors: paragraphs vote for their parent and, more weakly, for the two
+// ancestors above it, and the best-voted container (weighted by how little of its text is
+// link text) is the main content. This is the scheme Arc90's Readability popularised.
+import { classAndId, collectText, elementsOf, isTag, isText, outermostMatches, removeNode, type ChildNode, type Element, type ParentNode } from './dom';
+
+/** Elements that never carry article text. */
+const NON_CONTENT_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'video', 'audio',
+  'input', 'button', 'select', 'textarea', 'nav', 'dialog', 'link', 'meta', 'head',
+]);
+
+/** Class or id words that mark page chrome; matched against whole words split at -, _ and spaces. */
+const NEGATIVE_WORDS = new Set([
+  'nav', 'navbar', 'navigation', 'menu', 'menubar', 'breadcrumb', 'breadcrumbs', 'footer', 'sidebar', 'widget', 'widgets',
+  'cookie', 'cookies', 'consent', 'gdpr', 'share', 'sharing', 'shares', 'social', 'sharebar', 'newsletter', 'subscribe',
+  'subscription', 'related', 'recommended', 'recommendations', 'promo', 'promotion', 'advert', 'advertisement', 'ad',
+  'ads', 'adsense', 'sponsor', 'sponsored', 'banner', 'popup', 'modal', 'overlay', 'pagination', 'pager', 'masthead',
+  'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
+  'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
+  'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header',
+]);
+
+/** Class or id words that mark main content and outweigh a negative word on the same element. */
+const POSITIVE_WORDS = new Set([
+  'article', 'content', 'entry', 'main', 'body', 'story', 'text', 'post', 'blog', 'thread', 'message', 'answer',
+  'question', 'prose', 'markdown', 'page', 'column',
+]);
+
+function hintWords(element: Element): string[] {
+  return classAndId(element).split(/[\s_-]+/).filter(Boolean);
+}
+
+function classWeight(element: Element): number {
+  const words = hintWords(element);
+  let weight = 0;
+  if (words.some((word) => NEGATIVE_WORDS.has(word))) weight -= 25;
+  if (words.some((word) => POSITIVE_WORDS.has(word))) weight += 25;
+  return weight;
+}
+
+function isHidden(element: Element): boolean {
+  if (element.attribs.hidden !== undefined) return true;
+  if (element.attribs['aria-hidden'] === 'true') return true;
+  const style = (element.attribs.style ?? '').toLowerCase().replace(/\s+/g, '');
+  return style.includes('display:none') || style.includes('visibility:hidden');
+}
+
+/** Removes elements that are never content: scripts, forms controls, navigation, hidden parts. */
+export function removeNonContent(root: ParentNode): void {
+  const removable = outermostMatches(root, (element) => NON_CONTENT_TAGS.has(element.name) || isHidden(element));
+  for (const element of removable) removeNode(element);
+}
+
+export interface TextStats {
+  text: number;
+  link: number;
+  commas: number;
+}
+
+/** Text length, link-text length and comma count below every element; one post-order pass. */
+export function computeTextStats(root: ParentNode): Map<Element, TextStats> {
+  const stats = new Map<Element, TextStats>();
+  const order = [...elementsOf(root)];
+  for (let i = order.length - 1; i >= 0; i--) {
+    const element = order[i]!;
+    const total: TextStats = { text: 0, link: 0, commas: 0 };
+    for (const child of element.children) {
+      if (isText(child)) {
+        const text = child.data.replace(/\s+/g, ' ').trim();
+        total.text += text.length;
+        total.commas += (text.match(/[,，、]/g) ?? []).length;
+      } else if (isTag(child)) {
+        const childStats = stats.get(child);
+        if (!childStats) continue;
+        total.text += childStats.text;
+        total.link += childStats.link;
+        total.commas += childStats.commas;
+      }
+    }
+    if (element.name === 'a') total.link = total.text;
+    stats.set(element, total);
+  }
+  return stats;
+}
+
+function linkDensity(stats: TextStats | undefined): number {
+  if (!stats || stats.text === 0) return 0;
+  return stats.link / stats.text;
+}
+
+/** Removes elements whose class or id names page chrome, unless they hold most of the page's text. */
+export function removeChromeByHints(root: ParentNode, stats: Map<Element, TextStats>, totalText: number): void {
+  const removable = outermostMatches(root, (element) => {
+    if (element.name === 'body' || element.name === 'html' || element.name === 'main' || element.name === 'article') return false;
+    if (classWeight(element) >= 0) return false;
+    const text = stats.get(element)?.text ?? 0;
+    return text < totalText * 0.4;
+  });
+  for (const element of removable) removeNode(element);
+}
+
+const PARAGRAPH_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'dd', 'li', 'cf-math']);
+
+function ownText(element: Element): number {
+  let length = 0;
+  for (const child of element.children) if (isText(child)) length += child.data.trim().length;
+  return length;
+}
+
+function tagWeight(element: Element): number {
+  switch (element.name) {
+    case 'article':
+      return 10;
+    case 'main':
+    case 'div':
+    case 'section':
+      return 5;
+    case 'pre':
+    case 'td':
+    case 'blockquote':
+      return 3;
+    case 'form':
+    case 'ol':
+    case 'ul':
+    case 'dl':
+    case 'li':
+    case 'address':
+      return -3;
+    case 'th':
+    case 'h1':
+    case 'h2':
+    case 'h3':
+    case 'h4':
+    case 'h5':
+    case 'h6':
+      return -5;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Chooses the nodes that make up the main content: the best-scored container plus siblings
+ * that score nearly as well. Returns `[root]` when nothing scores, so short pages keep their text.
+ */
+export function selectMainContent(root: Element, stats: Map<Element, TextStats>): ChildNode[] {
+  const scores = new Map<Element, number>();
+  const addScore = (element: ParentNode | null, points: number): void => {
+    if (!element || !isTag(element)) return;
+    if (!scores.has(element)) scores.set(element, tagWeight(element) + classWeight(element));
+    scores.set(element, scores.get(element)! + points);
+  };
+
+  for (const element of elementsOf(root)) {
+    const isParagraph = PARAGRAPH_TAGS.has(element.name) || ((element.name === 'div' || element.name === 'section') && ownText(element) >= 25);
+    if (!isParagraph) continue;
+    const elementStats = stats.get(element);
+    if (!elementStats || elementStats.text < 25) continue;
+    const points = 1 + elementStats.commas + Math.min(Math.floor(elementStats.text / 100), 3);
+    addScore(element.parent, points);
+    addScore(element.parent?.parent ?? null, points / 2);
+    addScore(element.parent?.parent?.parent ?? null, points / 3);
+  }
+
+  let best: Element | undefined;
+  let bestScore = 0;
+  for (const [element, score] of scores) {
+    const final = score * (1 - linkDensity(stats.get(element)));
+    scores.set(element, final);
+    if (final > bestScore) {
+      best = element;
+      bestScore = final;
+    }
+  }
+  if (!best) return [root];
+
+  return withGoodSiblings(best, bestScore, scores, stats);
+}
+
+function withGoodSiblings(best: Element, bestScore: number, scores: Map<Element, number>, stats: Map<Element, TextStats>): ChildNode[] {
+  const parent = best.parent;
+  if (!parent) return [best];
+  const threshold = Math.max(10, bestScore * 0.2);
+  const bestHints = classAndId(best);
+  return parent.children.filter((sibling) => {
+    if (sibling === best) return true;
+    if (!isTag(sibling)) return false;
+    const siblingStats = stats.get(sibling);
+    if ((scores.get(sibling) ?? 0) >= threshold) return true;
+    if (bestHints.trim() !== '' && classAndId(sibling) === bestHints && (siblingStats?.text ?? 0) > 0) return true;
+    if (sibling.name === 'p' && siblingStats) {
+      const density = linkDensity(siblingStats);
+      if (siblingStats.text > 80 && density < 0.25) return true;
+      return siblingStats.text > 0 && density === 0 && /[.!?。]\s*$/.test(collectText(sibling));
+    }
+    return false;
+  });
+}
+
+/** Removes link lists and short link-heavy blocks that sit inside the chosen content. */
+export function removeLinkClusters(nodes: ChildNode[], stats: Map<Element, TextStats>): void {
+  for (const node of nodes) {
+    if (!isTag(node)) continue;
+    const clusters = outermostMatches(node, (element) => {
+      if (!['div', 'ul', 'ol', 'section', 'aside', 'table', 'form', 'footer', 'header', 'dl'].includes(element.name)) return false;
+      const elementStats = stats.get(element);
+      if (!elementStats || elementStats.text === 0) return false;
+      const density = linkDensity(elementStats);
+      if (density > 0.65) return true;
+      return density > 0.35 && elementStats.text < 300 && elementStats.commas < 3;
+    });
+    for (const element of clusters) removeNode(element);
+  }
+}

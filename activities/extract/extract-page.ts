@@ -1,0 +1,92 @@
+// Main-content extraction from one decoded HTML page. Pure and synchronous, so it can run in
+// a worker thread: parse, bound the tree, rewrite math and code chrome, drop boilerplate,
+// choose the main content, render it as Markdown-flavoured text.
+import { computeTextStats, removeChromeByHints, removeLinkClusters, removeNonContent, selectMainContent } from './boilerplate';
+import { removeCodeChrome } from './code';
+import { capDepth, collectText, createElement, findFirst, parseHtml, type Document, type Element } from './dom';
+import { markForumPosts } from './forum';
+import { MarkdownRenderer } from './markdown';
+import { normalizeMath } from './math';
+
+export { DocumentTooLargeError } from './dom';
+
+export interface ExtractedPage {
+  /** Plain text with Markdown conventions (headings, lists, code fences, tables, $math$). */
+  text: string;
+  title?: string;
+  metadata: { mathCount: number; codeBlockCount: number; tableCount: number; postCount: number; [k: string]: unknown };
+}
+
+export interface ExtractOptions {
+  url?: string;
+  /** Maximum number of DOM nodes; a larger page is rejected with DocumentTooLargeError. */
+  maxNodes?: number;
+  /** Elements deeper than this are flattened to their text, bounding every recursive walk. */
+  maxDepth?: number;
+}
+
+/**
+ * Default node limit. A 10 MB page of ordinary markup has roughly 300,000 to 600,000 nodes;
+ * two million leaves headroom while bounding memory (about 200 bytes per node in domhandler).
+ */
+export const DEFAULT_MAX_NODES = 2_000_000;
+/** Real pages rarely nest past 60 levels; 200 keeps recursion far from Node's stack limit. */
+export const DEFAULT_MAX_DEPTH = 200;
+
+/**
+ * Extracts the main content of an HTML page. Returns empty text for a page without content.
+ * Throws DocumentTooLargeError (reason `document_too_large`) for pages beyond `maxNodes`.
+ */
+export function extractPage(html: string, options: ExtractOptions = {}): ExtractedPage {
+  const document = parseHtml(html, options.maxNodes ?? DEFAULT_MAX_NODES);
+  capDepth(document, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const title = pageTitle(document);
+
+  const body = findFirst(document, (element) => element.name === 'body') ?? wrapInBody(document);
+  normalizeMath(body);
+  removeCodeChrome(body);
+  removeNonContent(body);
+
+  const pageStats = computeTextStats(body);
+  removeChromeByHints(body, pageStats, pageStats.get(body)?.text ?? 0);
+
+  const postCount = markForumPosts(body);
+  const stats = computeTextStats(body);
+  const content = postCount > 0 ? [body] : selectMainContent(body, stats);
+  removeLinkClusters(content, stats);
+
+  const renderer = new MarkdownRenderer();
+  const text = renderer.render(createElement('cf-root', {}, content.map((node) => detach(node))));
+
+  return {
+    text,
+    ...(title === undefined ? {} : { title }),
+    metadata: { ...renderer.counts, ...(options.url === undefined ? {} : { url: options.url }) },
+  };
+}
+
+/** A page without <body> (a fragment, or only <head>) is treated as all body. */
+function wrapInBody(document: Document): Element {
+  const children = document.children.filter((child) => !(child.type === 'tag' && (child as Element).name === 'head'));
+  return createElement('body', {}, children);
+}
+
+function detach<T extends { parent: unknown }>(node: T): T {
+  node.parent = null;
+  return node;
+}
+
+function pageTitle(document: Document): string | undefined {
+  const ogTitle = findFirst(document, (element) => element.name === 'meta' && element.attribs.property === 'og:title');
+  const candidates = [
+    findFirst(document, (element) => element.name === 'title'),
+    ogTitle ? undefined : findFirst(document, (element) => element.name === 'h1'),
+  ];
+  const ogText = ogTitle?.attribs.content?.trim();
+  if (ogText) return ogText;
+  for (const candidate of candidates) {
+    const text = candidate ? collectText(candidate).replace(/\s+/g, ' ').trim() : '';
+    if (text) return text;
+  }
+  return undefined;
+}
