@@ -1,0 +1,128 @@
+// Schemas of the model-call layer: role configuration, request and result records on disk,
+// token usage, and the inputs and outputs of the llm activities. Pure module: workflows import it.
+// Config carries the NAME of the environment variable that contains an API key, never the key,
+// because workflow inputs and activity arguments are stored in Temporal history.
+import { z } from 'zod';
+
+export const LlmRole = z.enum(['annotator', 'generator', 'critic', 'judge', 'target']);
+export type LlmRole = z.infer<typeof LlmRole>;
+
+export const SamplingParams = z.object({
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  max_tokens: z.number().int().positive().optional().describe('Completion token limit per call'),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string()).optional(),
+});
+export type SamplingParams = z.infer<typeof SamplingParams>;
+
+export const RateLimits = z.object({
+  concurrency: z.number().int().positive().default(8).describe('Requests in flight per model and worker process'),
+  requestsPerMinute: z.number().int().positive().optional(),
+  tokensPerMinute: z.number().int().positive().optional().describe('Prompt estimate plus max_tokens, as providers count it at admission'),
+});
+export type RateLimits = z.infer<typeof RateLimits>;
+
+export const StructuredOutputMode = z
+  .enum(['json_schema', 'json_object', 'none'])
+  .describe('json_schema sends the schema as response_format; json_object asks for JSON mode and validates the reply; none only validates');
+
+export const LlmEndpoint = z.object({
+  baseURL: z.string().url().describe('OpenAI-compatible base URL including /v1'),
+  model: z.string().min(1),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY')
+    .optional()
+    .describe('Name of the worker environment variable that contains the API key'),
+  sampling: SamplingParams.default({}),
+  limits: RateLimits.default({ concurrency: 8 }),
+  structuredOutput: StructuredOutputMode.default('json_schema'),
+  timeoutMs: z.number().int().positive().default(120_000).describe('Per-request timeout in milliseconds'),
+});
+export type LlmEndpoint = z.infer<typeof LlmEndpoint>;
+
+export const ModelPrice = z.object({
+  inputPerMillionTokens: z.number().nonnegative().describe('US dollars per million prompt tokens'),
+  outputPerMillionTokens: z.number().nonnegative().describe('US dollars per million completion tokens'),
+});
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+export const LlmConfig = z.object({
+  roles: z.partialRecord(LlmRole, LlmEndpoint).default({}),
+  prices: z.record(z.string(), ModelPrice).default({}).describe('Price per model name; models without a price cost 0'),
+  cacheUri: z.string().describe('Storage prefix of the response cache').default('.corpusflow/llm-cache'),
+  maxRepairAttempts: z.number().int().min(0).max(2).default(2).describe('Calls that show the model its validation error'),
+});
+export type LlmConfig = z.infer<typeof LlmConfig>;
+
+export const ChatMessage = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** One model request, as a line of a requests file. */
+export const LlmRequest = z.object({
+  id: z.string().min(1).describe('Unique within the requests file; becomes the batch custom_id'),
+  messages: z.array(ChatMessage).min(1),
+  responseSchema: z.string().optional().describe('Name of a registered zod schema the reply must match'),
+  sampling: SamplingParams.optional().describe('Overrides the role defaults for this request'),
+});
+export type LlmRequest = z.infer<typeof LlmRequest>;
+
+export const LlmUsage = z.object({
+  calls: z.number().int().nonnegative().describe('Calls sent to the endpoint, cache hits excluded'),
+  cachedCalls: z.number().int().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type LlmUsage = z.infer<typeof LlmUsage>;
+
+export const LlmResultStatus = z.enum(['ok', 'llm_parse_failed', 'llm_request_rejected', 'llm_content_filtered', 'llm_batch_line_failed']);
+export type LlmResultStatus = z.infer<typeof LlmResultStatus>;
+
+/** One result line, the same in online and batch mode. */
+export const LlmResult = z.object({
+  id: z.string(),
+  role: LlmRole,
+  model: z.string(),
+  status: LlmResultStatus,
+  output: z.unknown().optional().describe('The reply parsed and validated against responseSchema, or the text when no schema'),
+  raw: z.string().optional().describe('Last reply text, kept when it failed its schema'),
+  error: z.string().optional(),
+  repairAttempts: z.number().int().nonnegative(),
+  usage: LlmUsage,
+});
+export type LlmResult = z.infer<typeof LlmResult>;
+
+export const CompleteRequestsInput = z.object({
+  config: LlmConfig,
+  role: LlmRole,
+  requestsUri: z.string().describe('JSON Lines of LlmRequest, plain or .gz'),
+  outputUri: z.string().describe('Where the JSON Lines of LlmResult go (.jsonl.gz)'),
+});
+export type CompleteRequestsInput = z.input<typeof CompleteRequestsInput>;
+
+export const CompleteRequestsOutput = z.object({
+  outputUri: z.string(),
+  records: z.number().int().nonnegative(),
+  byStatus: z.record(z.string(), z.number().int().nonnegative()),
+  usage: LlmUsage,
+});
+export type CompleteRequestsOutput = z.infer<typeof CompleteRequestsOutput>;
+
+export function emptyUsage(): LlmUsage {
+  return { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+}
+
+/** Adds `source` into `target` in place and returns `target`. */
+export function addUsage(target: LlmUsage, source: LlmUsage): LlmUsage {
+  target.calls += source.calls;
+  target.cachedCalls += source.cachedCalls;
+  target.promptTokens += source.promptTokens;
+  target.completionTokens += source.completionTokens;
+  target.costUsd += source.costUsd;
+  return target;
+}
