@@ -1,0 +1,102 @@
+"""Runs a program and its tests inside the sandbox and reports one JSON line on fd 3.
+
+The folder (first argument, /sandbox by default) holds spec.json: {"testStyle": "check" | "functions" | "script",
+"entryPoint": name or null}. The program is program.py and the tests tests.py in the same folder.
+Only the process that started the harness reports, so forked children cannot add reports.
+"""
+import json
+import linecache
+import os
+import sys
+import traceback
+
+SANDBOX_DIR = sys.argv[1] if len(sys.argv) > 1 else "/sandbox"
+MAIN_PID = os.getpid()
+RESULT_FD = 3
+TRACEBACK_TAIL_CHARS = 2000
+
+
+def report(result):
+    if os.getpid() != MAIN_PID:
+        os._exit(1)
+    try:
+        os.write(RESULT_FD, (json.dumps(result) + "\n").encode())
+    except OSError:
+        pass
+
+
+def load_source(name):
+    path = os.path.join(SANDBOX_DIR, name)
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    # Registering the source lets tracebacks and failing-assert lookups show the lines.
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    return source
+
+
+def describe_error(error):
+    tail = "".join(traceback.format_exception(error))[-TRACEBACK_TAIL_CHARS:]
+    return {
+        "status": "error",
+        "exceptionType": type(error).__name__,
+        "errno": getattr(error, "errno", None),
+        "message": str(error)[:500],
+        "tracebackTail": tail,
+    }
+
+
+def failing_line(error):
+    """Returns the source line of the innermost frame inside tests.py, the failing assert."""
+    line = None
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename == "tests.py":
+            line = linecache.getline("tests.py", lineno).strip()
+    return line
+
+
+def run_tests(namespace, spec):
+    style = spec["testStyle"]
+    if style == "script":
+        return {"status": "passed"}
+
+    exec(compile(load_source("tests.py"), "tests.py", "exec"), namespace)
+    if style == "check":
+        candidate = namespace[spec["entryPoint"]]
+        try:
+            namespace["check"](candidate)
+        except AssertionError as error:
+            return {"status": "failed", "failingTest": failing_line(error) or "check", "message": str(error)[:500]}
+        return {"status": "passed"}
+
+    names = [name for name, value in list(namespace.items()) if name.startswith("test") and callable(value)]
+    if not names:
+        return {"status": "error", "exceptionType": "NoTests", "message": "tests.py defines no test_* function", "tracebackTail": ""}
+    for name in names:
+        try:
+            namespace[name]()
+        except AssertionError as error:
+            return {"status": "failed", "failingTest": name, "message": str(error)[:500]}
+    return {"status": "passed", "testsRun": len(names)}
+
+
+def main():
+    with open(os.path.join(SANDBOX_DIR, "spec.json"), encoding="utf-8") as handle:
+        spec = json.load(handle)
+    namespace = {"__name__": "__main__" if spec["testStyle"] == "script" else "program"}
+    sys.path.insert(0, SANDBOX_DIR)
+    try:
+        exec(compile(load_source("program.py"), "program.py", "exec"), namespace)
+        result = run_tests(namespace, spec)
+    except SystemExit as error:
+        code = error.code if isinstance(error.code, int) else (0 if error.code is None else 1)
+        if spec["testStyle"] == "script" and code == 0:
+            result = {"status": "passed"}
+        else:
+            result = {"status": "error", "exceptionType": "SystemExit", "message": "program called sys.exit(%r)" % (error.code,), "tracebackTail": ""}
+    except BaseException as error:  # noqa: BLE001 - every failure of untrusted code is data
+        result = describe_error(error)
+    sys.stdout.flush()
+    report(result)
+
+
+main()
