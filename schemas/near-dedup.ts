@@ -1,0 +1,196 @@
+// Boundaries of the near-duplicate stage (MinHash LSH). Pure module: the workflow bundle imports it.
+import { z } from 'zod';
+import { StageStats } from './stats';
+
+export const ShingleOptions = z.object({
+  kind: z.enum(['word', 'char']).default('word').describe('"char" for scripts without spaces, such as Chinese, Japanese and Thai'),
+  size: z.number().int().min(1).max(64).default(5).describe('Words (or characters) per shingle'),
+});
+
+export const NearDedupOptions = z.object({
+  shingle: ShingleOptions.prefault({}),
+  bands: z.number().int().min(1).max(64).default(14),
+  rows: z.number().int().min(1).max(64).default(8).describe('MinHash values per band'),
+  seed: z.number().int().nonnegative().default(1).describe('Seed of the MinHash permutations; an index only matches runs with the same seed'),
+  partitions: z
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(8)
+    .describe('Hash ranges per band in the bucket shuffle; one bucket activity holds about 1/(bands*partitions) of all band entries'),
+  similarityThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Estimated Jaccard similarity a removed document must have with the document kept in its place'),
+  qualityScoreField: z.string().default('qualityScore').describe('Document metadata key of the quality score used to pick the kept document'),
+  batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
+  concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
+  taskQueue: z.string().default('cpu'),
+  indexUri: z.string().optional().describe('Folder of the persistent index of published documents; read before and extended after the run'),
+  publishIndex: z.boolean().default(true).describe('Add this run\'s kept documents to the index at indexUri'),
+});
+export type NearDedupOptions = z.infer<typeof NearDedupOptions>;
+
+/** The part of the options that decides which documents are removed; hashed into manifests. */
+export function nearDedupConfig(options: NearDedupOptions) {
+  const { shingle, bands, rows, seed, partitions, similarityThreshold, qualityScoreField } = options;
+  return { shingle, bands, rows, seed, partitions, similarityThreshold, qualityScoreField };
+}
+
+/** The part that decides signature and bucket bytes; an index only serves runs that agree on it. */
+export function nearDedupIndexConfig(options: NearDedupOptions) {
+  const { shingle, bands, rows, seed, partitions } = options;
+  return { shingle, bands, rows, seed, partitions };
+}
+
+export const NearDedupInput = z.object({
+  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards'),
+  outputUri: z.string().default('.corpusflow/near-dedup').describe('Folder for this stage'),
+  options: NearDedupOptions.prefault({}),
+});
+export type NearDedupInput = z.input<typeof NearDedupInput>;
+
+export const NearDedupOutput = z.object({
+  shardUris: z.array(z.string()),
+  rejectedUris: z.array(z.string()),
+  stats: StageStats,
+  clusters: z.number().int().nonnegative().describe('Clusters with at least one removed document'),
+  duplicates: z.number().int().nonnegative(),
+  candidatePairs: z.number().int().nonnegative(),
+  clustersUri: z.string().describe('JSON Lines list of clusters: id, kept document and removed documents'),
+  indexSegments: z.number().int().nonnegative().describe('Index segments this run deduplicated against'),
+});
+export type NearDedupOutput = z.infer<typeof NearDedupOutput>;
+
+const StageLocation = z.object({
+  outputUri: z.string(),
+  options: NearDedupOptions,
+});
+
+export const ComputeShardSignaturesInput = StageLocation.extend({
+  shardUri: z.string(),
+  shardIndex: z.number().int().nonnegative(),
+});
+export type ComputeShardSignaturesInput = z.input<typeof ComputeShardSignaturesInput>;
+
+export const ComputeShardSignaturesOutput = z.object({
+  shardIndex: z.number().int().nonnegative(),
+  documents: z.number().int().nonnegative(),
+  withoutShingles: z.number().int().nonnegative(),
+  skipped: z.boolean().describe('True when a matching manifest made the work unnecessary'),
+});
+export type ComputeShardSignaturesOutput = z.infer<typeof ComputeShardSignaturesOutput>;
+
+const IndexView = z.object({
+  indexUri: z.string().optional(),
+  indexSegments: z.number().int().nonnegative().default(0).describe('Leading index segments to deduplicate against'),
+});
+
+export const FindBucketCandidatesInput = StageLocation.extend(IndexView.shape).extend({
+  shardCount: z.number().int().nonnegative(),
+  band: z.number().int().nonnegative(),
+  partition: z.number().int().nonnegative(),
+});
+export type FindBucketCandidatesInput = z.input<typeof FindBucketCandidatesInput>;
+
+export const FindBucketCandidatesOutput = z.object({
+  band: z.number().int(),
+  partition: z.number().int(),
+  entries: z.number().int().nonnegative(),
+  sharedBuckets: z.number().int().nonnegative().describe('Buckets holding two or more documents'),
+  candidatePairs: z.number().int().nonnegative(),
+  skipped: z.boolean(),
+});
+export type FindBucketCandidatesOutput = z.infer<typeof FindBucketCandidatesOutput>;
+
+export const BuildDuplicateClustersInput = StageLocation.extend(IndexView.shape).extend({
+  shardCount: z.number().int().nonnegative(),
+});
+export type BuildDuplicateClustersInput = z.input<typeof BuildDuplicateClustersInput>;
+
+export const BuildDuplicateClustersOutput = z.object({
+  clusters: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  candidatePairs: z.number().int().nonnegative(),
+  verifiedPairs: z.number().int().nonnegative().describe('Candidate pairs whose estimated similarity reached the threshold'),
+  clustersUri: z.string(),
+  skipped: z.boolean(),
+});
+export type BuildDuplicateClustersOutput = z.infer<typeof BuildDuplicateClustersOutput>;
+
+export const RemoveNearDuplicatesInput = StageLocation.extend({
+  shardUri: z.string(),
+  shardIndex: z.number().int().nonnegative(),
+  indexSegmentUri: z.string().optional().describe('Index segment folder to copy this shard\'s kept signatures into'),
+});
+export type RemoveNearDuplicatesInput = z.input<typeof RemoveNearDuplicatesInput>;
+
+export const RemoveNearDuplicatesOutput = z.object({
+  shardIndex: z.number().int().nonnegative(),
+  shardUri: z.string(),
+  rejectedUri: z.string(),
+  stats: StageStats,
+  skipped: z.boolean(),
+});
+export type RemoveNearDuplicatesOutput = z.infer<typeof RemoveNearDuplicatesOutput>;
+
+export const OpenNearDedupIndexInput = z.object({
+  indexUri: z.string(),
+  outputUri: z.string(),
+  options: NearDedupOptions,
+});
+export type OpenNearDedupIndexInput = z.input<typeof OpenNearDedupIndexInput>;
+
+export const OpenNearDedupIndexOutput = z.object({
+  segments: z.number().int().nonnegative().describe('Segments published before this run'),
+  documents: z.number().int().nonnegative(),
+  segmentName: z.string().describe('Name this run publishes its segment under'),
+  segmentUri: z.string(),
+});
+export type OpenNearDedupIndexOutput = z.infer<typeof OpenNearDedupIndexOutput>;
+
+export const PublishNearDedupIndexInput = z.object({
+  indexUri: z.string(),
+  segmentName: z.string(),
+  shardCount: z.number().int().nonnegative(),
+  documents: z.number().int().nonnegative(),
+  options: NearDedupOptions,
+});
+export type PublishNearDedupIndexInput = z.input<typeof PublishNearDedupIndexInput>;
+
+/** The index's table of contents, `index.json` at its root. Segments are append-only. */
+export const NearDedupIndexFile = z.object({
+  format: z.literal(1),
+  configHash: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  segments: z.array(
+    z.object({
+      name: z.string(),
+      shardCount: z.number().int().nonnegative(),
+      documents: z.number().int().nonnegative(),
+      publishedAt: z.string(),
+    }),
+  ),
+});
+export type NearDedupIndexFile = z.infer<typeof NearDedupIndexFile>;
+
+export const NearDedupBatchInput = z.object({
+  shardUris: z.array(z.string()),
+  firstShardIndex: z.number().int().nonnegative(),
+  outputUri: z.string(),
+  options: NearDedupOptions,
+  phase: z.enum(['signatures', 'removal']),
+  indexSegmentUri: z.string().optional(),
+});
+export type NearDedupBatchInput = z.infer<typeof NearDedupBatchInput>;
+
+export const NearDedupBatchOutput = z.object({
+  shardUris: z.array(z.string()),
+  rejectedUris: z.array(z.string()),
+  stats: StageStats,
+  documents: z.number().int().nonnegative(),
+});
+export type NearDedupBatchOutput = z.infer<typeof NearDedupBatchOutput>;
