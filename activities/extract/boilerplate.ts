@@ -101,12 +101,17 @@ export function removeChromeByHints(root: ParentNode, stats: Map<Element, TextSt
   for (const element of removable) removeNode(element);
 }
 
-const PARAGRAPH_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'dd', 'li', 'cf-math']);
+const PARAGRAPH_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'dd', 'cf-math']);
 
-function ownText(element: Element): number {
-  let length = 0;
-  for (const child of element.children) if (isText(child)) length += child.data.trim().length;
-  return length;
+/** Containers that hold only inline content count as paragraphs, as many editors write them. */
+const CONTAINER_TAGS = new Set(['div', 'section', 'article', 'center', 'font', 'span']);
+const BLOCK_CHILD_TAGS = new Set([
+  'p', 'div', 'section', 'article', 'table', 'ul', 'ol', 'dl', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'form', 'header', 'footer', 'figure', 'aside', 'main', 'nav', 'li', 'tr', 'td',
+]);
+
+function hasBlockChild(element: Element): boolean {
+  return element.children.some((child) => isTag(child) && BLOCK_CHILD_TAGS.has(child.name));
 }
 
 function tagWeight(element: Element): number {
@@ -154,10 +159,10 @@ export function selectMainContent(root: Element, stats: Map<Element, TextStats>)
   };
 
   for (const element of elementsOf(root)) {
-    const isParagraph = PARAGRAPH_TAGS.has(element.name) || ((element.name === 'div' || element.name === 'section') && ownText(element) >= 25);
+    const isParagraph = PARAGRAPH_TAGS.has(element.name) || (CONTAINER_TAGS.has(element.name) && !hasBlockChild(element));
     if (!isParagraph) continue;
     const elementStats = stats.get(element);
-    if (!elementStats || elementStats.text < 25) continue;
+    if (!elementStats || elementStats.text < 25 || linkDensity(elementStats) > 0.5) continue;
     const points = 1 + elementStats.commas + Math.min(Math.floor(elementStats.text / 100), 3);
     addScore(element.parent, points);
     addScore(element.parent?.parent ?? null, points / 2);
@@ -176,7 +181,46 @@ export function selectMainContent(root: Element, stats: Map<Element, TextStats>)
   }
   if (!best) return [root];
 
-  return withGoodSiblings(best, bestScore, scores, stats);
+  const siblings = withGoodSiblings(best, bestScore, scores, stats);
+  const leads = leadBlocks(best, root, stats).filter((lead) => !siblings.includes(lead));
+  return [...leads, ...siblings];
+}
+
+/** Class words of an article's standfirst or subtitle, which often sits outside the body container. */
+const LEAD_WORDS = new Set(['lead', 'lede', 'preface', 'standfirst', 'intro', 'subtitle', 'subheadline', 'summary', 'excerpt', 'deck', 'dek', 'abstract', 'teaser', 'description', 'chapeau', 'chapo', 'kicker']);
+const DATE_WORDS = new Set(['date', 'time', 'byline', 'author', 'meta', 'published', 'updated', 'modified', 'credit', 'credits']);
+
+/**
+ * Standfirst and subtitle blocks that precede the chosen container inside its three nearest
+ * ancestors: long prose paragraphs without links, or blocks whose class names a lead.
+ */
+function leadBlocks(best: Element, root: Element, stats: Map<Element, TextStats>): Element[] {
+  const leads: Element[] = [];
+  let child: Element = best;
+  for (let level = 0; level < 3 && child.parent && isTag(child.parent) && child.parent !== root; level++) {
+    const parent: Element = child.parent;
+    const before: Element[] = [];
+    for (const sibling of parent.children) {
+      if (sibling === child) break;
+      if (!isTag(sibling)) continue;
+      const words = hintWords(sibling);
+      if (words.some((word) => DATE_WORDS.has(word)) || sibling.name === 'time') continue;
+      const siblingStats = stats.get(sibling);
+      if (!siblingStats || siblingStats.text === 0 || linkDensity(siblingStats) > 0.2) continue;
+      const namedLead = words.some((word) => LEAD_WORDS.has(word));
+      const prose = (sibling.name === 'p' || sibling.name === 'div') && siblingStats.text >= 80 && !hasBlockChild(sibling);
+      if (namedLead || prose) {
+        before.push(sibling);
+        continue;
+      }
+      // A header block often wraps the subtitle together with the date and byline.
+      const nested = outermostMatches(sibling, (element) => hintWords(element).some((word) => LEAD_WORDS.has(word)));
+      before.push(...nested.filter((element) => linkDensity(stats.get(element)) <= 0.2 && (stats.get(element)?.text ?? 0) > 0));
+    }
+    leads.unshift(...before);
+    child = parent;
+  }
+  return leads;
 }
 
 function withGoodSiblings(best: Element, bestScore: number, scores: Map<Element, number>, stats: Map<Element, TextStats>): ChildNode[] {
