@@ -84,7 +84,8 @@ export class S3Storage implements Storage {
   }
 
   async stat(uri: string): Promise<ObjectInfo | undefined> {
-    const { bucket, key } = parseObjectUri(uri);
+    // A bucket or folder is no object, just as LocalStorage.stat() returns undefined for a folder.
+    const { bucket, key } = parseS3Uri(uri);
     if (key === '' || key.endsWith('/')) return undefined;
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -170,8 +171,8 @@ export class S3Storage implements Storage {
 
   /**
    * Uploads in parts of `partSize` (one PutObject when the body fits in one part) and hashes
-   * the bytes on their way out. S3 shows the object only once CompleteMultipartUpload
-   * succeeds. A failed body or request aborts the upload, so no partial object ever exists.
+   * the bytes on their way out. S3 shows an object only once its PutObject or
+   * CompleteMultipartUpload succeeds. A failed body or request aborts the upload, so no partial object ever exists.
    */
   async write(uri: string, body: Buffer | string | Readable): Promise<WriteResult> {
     const { bucket, key } = parseObjectUri(uri);

@@ -32,8 +32,9 @@ export interface StartS3ServerOptions {
 let bucketCounter = 0;
 
 /**
- * Starts moto on 127.0.0.1 on a free port (the OS picks it), waits until it responds to HTTP, creates a
- * bucket and points the AWS environment at it. Call `stop()` in afterAll.
+ * Starts moto on 127.0.0.1 on a free port (the OS picks it), waits until it responds to HTTP,
+ * creates a bucket and points the AWS environment at it. Call `stop()` in afterAll. Start one
+ * server per test file, because storageFor() keeps the first S3 client it builds in a process.
  */
 export async function startS3Server(options: StartS3ServerOptions = {}): Promise<S3TestServer> {
   if (!existsSync(motoServerBinary)) {
@@ -62,8 +63,10 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_S3_FORCE_PATH_STYLE: 'true',
-    // Keeps the SDK's credential chain from ever asking the EC2 metadata address.
+    // Keeps the SDK's credential chain from ever contacting the EC2 metadata address.
     AWS_EC2_METADATA_DISABLED: 'true',
+    // SDK releases after January 2027 need Node.js 22; the warning about it would repeat in every test file.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const saved = new Map(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -164,6 +165,21 @@ describe('S3Storage', () => {
     await expect(storage.openRead(uri)).rejects.toMatchObject({ type: 'StorageObjectNotFound', nonRetryable: true });
   });
 
+  it('stat of a bucket root returns undefined', async () => {
+    expect(await storage.stat(`s3://${server.bucket}`)).toBeUndefined();
+    expect(await storage.stat(`s3://${server.bucket}/`)).toBeUndefined();
+  });
+
+  it('lists a whole bucket from its root URI', async () => {
+    const uri = joinUri(newRoot(), 'in-bucket.txt');
+    await storage.write(uri, 'x');
+
+    const listed = [];
+    for await (const info of storage.list(`s3://${server.bucket}`)) listed.push(info.uri);
+
+    expect(listed).toContain(uri);
+  });
+
   it('rejects an object URI without a key', async () => {
     await expect(storage.readBytes(`s3://${server.bucket}/`)).rejects.toThrow(
       `Invalid S3 object URI "s3://${server.bucket}/": expected s3://bucket/key with a key`,
@@ -214,6 +230,75 @@ describe('S3Storage without a reachable store', () => {
     await expect(failure).rejects.toThrow('ECONNREFUSED');
     await expect(failure).rejects.toThrow('Check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL and that the store is reachable.');
     await expect(failure).rejects.toMatchObject({ type: 'S3RequestFailed', nonRetryable: false });
+  });
+});
+
+/**
+ * Starts a loopback proxy in front of the moto server that responds to the first `failures`
+ * requests with 503 Service Unavailable and forwards every other request unchanged.
+ */
+async function startFlakyProxy(failures: number): Promise<{ endpoint: string; failed: () => number; close: () => Promise<void> }> {
+  const target = new URL(server.endpoint);
+  let failed = 0;
+  const proxy: Server = createHttpServer((incoming, outgoing) => {
+    if (failed < failures) {
+      failed += 1;
+      incoming.resume();
+      outgoing.writeHead(503, { 'content-type': 'application/xml' });
+      outgoing.end('<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
+      return;
+    }
+    const forwarded = httpRequest(
+      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+      },
+    );
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  if (typeof address !== 'object' || !address) throw new Error('no port assigned');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    failed: () => failed,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+describe('S3Storage retries', () => {
+  it('retries a 503 and then succeeds', async () => {
+    const proxy = await startFlakyProxy(2);
+    try {
+      const flaky = new S3Storage({ client: new S3Client({ ...s3ClientConfigFromEnv(server.env), endpoint: proxy.endpoint }) });
+      const uri = joinUri(newRoot(), 'retried.txt');
+
+      await flaky.write(uri, 'after two 503s');
+
+      expect(proxy.failed()).toBe(2);
+      expect((await storage.readBytes(uri)).toString()).toBe('after two 503s');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up after the last attempt as retryable', async () => {
+    const proxy = await startFlakyProxy(100);
+    try {
+      const flaky = new S3Storage({
+        client: new S3Client({ ...s3ClientConfigFromEnv(server.env), endpoint: proxy.endpoint, maxAttempts: 3 }),
+      });
+      const uri = joinUri(newRoot(), 'never.txt');
+
+      const failure = flaky.readBytes(uri);
+
+      await expect(failure).rejects.toThrow(`S3 read failed for ${uri}: ServiceUnavailable (HTTP 503): Please reduce your request rate.`);
+      await expect(failure).rejects.toMatchObject({ type: 'S3RequestFailed', nonRetryable: false });
+      expect(proxy.failed()).toBe(3);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
