@@ -28,7 +28,7 @@ export const NearDedupOptions = z.object({
   qualityScoreField: z.string().default('qualityScore').describe('Document metadata key of the quality score used to pick the kept document'),
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
-  taskQueue: z.string().default('cpu'),
+  taskQueue: z.string().optional().describe('Queue of the activities and child workflows; the workflow\'s own queue (cpu) when unset'),
   indexUri: z.string().optional().describe('Folder of the persistent index of published documents; read before and extended after the run'),
   publishIndex: z.boolean().default(true).describe('Add this run\'s kept documents to the index at indexUri'),
 });
@@ -62,6 +62,7 @@ export const NearDedupOutput = z.object({
   candidatePairs: z.number().int().nonnegative(),
   clustersUri: z.string().describe('JSON Lines list of clusters: id, kept document and removed documents'),
   indexSegments: z.number().int().nonnegative().describe('Index segments this run deduplicated against'),
+  manifestHits: z.number().int().nonnegative().describe('Activities that found a matching manifest and skipped their work'),
 });
 export type NearDedupOutput = z.infer<typeof NearDedupOutput>;
 
@@ -177,12 +178,18 @@ export const NearDedupIndexFile = z.object({
 });
 export type NearDedupIndexFile = z.infer<typeof NearDedupIndexFile>;
 
+/** One child workflow's share of a fan-out phase: shards for signatures and removal, (band, partition) sections for buckets. */
 export const NearDedupBatchInput = z.object({
-  shardUris: z.array(z.string()),
-  firstShardIndex: z.number().int().nonnegative(),
+  phase: z.enum(['signatures', 'buckets', 'removal']),
   outputUri: z.string(),
   options: NearDedupOptions,
-  phase: z.enum(['signatures', 'removal']),
+  shardUris: z.array(z.string()).default([]).describe('The batch\'s shards, for the signatures and removal phases'),
+  firstShardIndex: z.number().int().nonnegative().default(0),
+  firstSection: z.number().int().nonnegative().default(0).describe('First section, numbered band * partitions + partition'),
+  sectionCount: z.number().int().nonnegative().default(0),
+  shardCount: z.number().int().nonnegative().default(0).describe('Shards in the whole run, for the buckets phase'),
+  indexUri: z.string().optional(),
+  indexSegments: z.number().int().nonnegative().default(0),
   indexSegmentUri: z.string().optional(),
 });
 export type NearDedupBatchInput = z.infer<typeof NearDedupBatchInput>;
@@ -192,5 +199,7 @@ export const NearDedupBatchOutput = z.object({
   rejectedUris: z.array(z.string()),
   stats: StageStats,
   documents: z.number().int().nonnegative(),
+  candidatePairs: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative().describe('Activities that found a matching manifest'),
 });
 export type NearDedupBatchOutput = z.infer<typeof NearDedupBatchOutput>;

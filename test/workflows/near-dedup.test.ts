@@ -1,0 +1,162 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as activities from '../../activities/near-dedup';
+import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
+import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
+import type { Document, RejectedRecord } from '../../schemas/document';
+import type { NearDedupInput } from '../../schemas/near-dedup';
+import { nearDedup } from '../../workflows/near-dedup';
+import { TextGenerator } from '../activities/near-dedup/planted';
+import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let root: string;
+
+beforeAll(async () => {
+  env = await startTemporalDevServer();
+  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, '../../workflows/near-dedup.ts') });
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'near-dedup-'));
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+function document(id: string, text: string, qualityScore?: number): Document {
+  return { id, text, source: 'web', metadata: { inputUri: 'file:///input.jsonl', recordIndex: 0, ...(qualityScore === undefined ? {} : { qualityScore }) } };
+}
+
+async function writeShards(folder: string, shards: Document[][]): Promise<string[]> {
+  const uris: string[] = [];
+  for (const [index, documents] of shards.entries()) {
+    const uri = pathToFileURL(path.join(root, folder, `input-${index}.jsonl.gz`)).href;
+    const writer = await JsonlShardWriter.open(uri);
+    for (const item of documents) await writer.write(item);
+    await writer.close();
+    uris.push(uri);
+  }
+  return uris;
+}
+
+async function readAll<T>(uris: string[]): Promise<T[]> {
+  const records: T[] = [];
+  for (const uri of uris) for await (const record of readJsonlRecords<T>(uri)) records.push(record);
+  return records;
+}
+
+async function run(input: NearDedupInput) {
+  const taskQueue = uniqueTaskQueue('near-dedup');
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  return worker.runUntil(
+    env.client.workflow.execute(nearDedup, {
+      args: [{ ...input, options: { batchSize: 2, concurrency: 2, partitions: 2, ...input.options, taskQueue } }],
+      taskQueue,
+      workflowId: `${taskQueue}-workflow`,
+    }),
+  );
+}
+
+/** Shards of unique documents that share a boilerplate header, plus planted copies. */
+function plantedCorpus(seed: number) {
+  const generator = new TextGenerator(seed);
+  const boilerplate = `Home | About | Contact ${generator.words(40).join(' ')}`;
+  const shards: Document[][] = Array.from({ length: 3 }, (_, shard) =>
+    Array.from({ length: 20 }, (_, i) => document(`s${seed}-${shard}-${i}`, `${boilerplate}\n${generator.words(200).join(' ')}`)),
+  );
+  const original = shards[0]![3]!;
+  const nearCopy = generator.editWords(original.text.split(' '), 0.01).join(' ');
+  shards[2]!.push(document(`s${seed}-copy-high-score`, nearCopy, 0.9));
+  shards[1]!.push(document(`s${seed}-copy-exact`, original.text));
+  return { shards, original, generator };
+}
+
+describe('nearDedup workflow', () => {
+  it('removes planted copies and keeps the best-scored one', async () => {
+    const { shards, original } = plantedCorpus(1);
+    const shardUris = await writeShards('first', shards);
+    const outputUri = pathToFileURL(path.join(root, 'first-out')).href;
+
+    const result = await run({ shardUris, outputUri });
+
+    expect(result.stats.total).toBe(62);
+    expect(result.stats.dropped).toBe(2);
+    expect(result.stats.droppedByReason).toEqual({ near_duplicate: 2 });
+    expect(result.clusters).toBe(1);
+    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    expect(rejected.map((record) => record.id).sort()).toEqual([original.id, 's1-copy-exact']);
+    for (const record of rejected) {
+      expect(record.reason).toBe('near_duplicate');
+      expect(record.measurements?.keptId).toBe('s1-copy-high-score');
+      expect(record.measurements?.clusterId).toMatch(/^ndc-[0-9a-f]{16}$/);
+    }
+    const kept = await readAll<Document>(result.shardUris);
+    expect(kept).toHaveLength(60);
+    const keeper = kept.find((item) => item.id === 's1-copy-high-score');
+    expect(keeper?.metadata.nearDedupClusterId).toBe(rejected[0]!.measurements?.clusterId);
+    const manifest = JSON.parse(await fs.readFile(new URL(result.shardUris[0]!.replace(/\.jsonl\.gz$/, '.manifest.json')), 'utf8'));
+    expect(manifest.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.outputs[0].records).toBe(19);
+    expect(manifest.outputs[1].records).toBe(1);
+  });
+
+  it('skips every phase when rerun with matching manifests', async () => {
+    const { shards } = plantedCorpus(2);
+    const shardUris = await writeShards('rerun', shards);
+    const outputUri = pathToFileURL(path.join(root, 'rerun-out')).href;
+
+    const first = await run({ shardUris, outputUri });
+    const second = await run({ shardUris, outputUri });
+
+    expect(first.manifestHits).toBe(0);
+    // 3 signature shards + 14 bands x 2 partitions + 1 cluster phase + 3 removal shards.
+    expect(second.manifestHits).toBe(3 + 28 + 1 + 3);
+    expect(second.stats).toEqual(first.stats);
+  });
+
+  it('deduplicates a later run against the published index', async () => {
+    const { shards, generator } = plantedCorpus(3);
+    const indexUri = pathToFileURL(path.join(root, 'index')).href;
+    const firstUris = await writeShards('index-first', shards);
+    const first = await run({ shardUris: firstUris, outputUri: pathToFileURL(path.join(root, 'index-first-out')).href, options: { indexUri } });
+    expect(first.indexSegments).toBe(0);
+
+    const published = shards[1]![5]!;
+    const removedEarlier = shards[0]![3]!;
+    const later = [
+      [document('later-copy', generator.editWords(published.text.split(' '), 0.01).join(' '), 1)],
+      [document('later-copy-of-removed', removedEarlier.text), document('later-new', generator.words(200).join(' '))],
+    ];
+    const laterUris = await writeShards('index-later', later);
+    const second = await run({ shardUris: laterUris, outputUri: pathToFileURL(path.join(root, 'index-later-out')).href, options: { indexUri } });
+
+    expect(second.indexSegments).toBe(1);
+    const rejected = await readAll<RejectedRecord>(second.rejectedUris);
+    expect(rejected.map((record) => [record.id, record.measurements?.keptId])).toEqual([
+      ['later-copy', published.id],
+      ['later-copy-of-removed', 's3-copy-high-score'],
+    ]);
+    const index = JSON.parse(await fs.readFile(new URL(`${indexUri}/index.json`), 'utf8'));
+    expect(index.segments).toHaveLength(2);
+  });
+
+  it('fails without retries on a record that is not a document', async () => {
+    const shardUris = await writeShards('invalid', [[document('fine', 'some text here'), { id: 'broken', source: 'web' } as unknown as Document]]);
+    const outputUri = pathToFileURL(path.join(root, 'invalid-out')).href;
+
+    const failure = await run({ shardUris, outputUri }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const messages: string[] = [];
+    for (let cause = (failure as Error).cause; cause; cause = (cause as Error).cause) messages.push((cause as Error).message);
+    expect(messages).toContain(`Invalid document in ${shardUris[0]} at record 1, field text: Invalid input: expected string, received undefined`);
+  });
+});
