@@ -45,6 +45,7 @@ export type LlmEndpoint = z.infer<typeof LlmEndpoint>;
 export const ModelPrice = z.object({
   inputPerMillionTokens: z.number().nonnegative().describe('US dollars per million prompt tokens'),
   outputPerMillionTokens: z.number().nonnegative().describe('US dollars per million completion tokens'),
+  batchPriceFactor: z.number().positive().max(1).default(1).describe('Batch API price as a fraction of the online price, from the provider price list'),
 });
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
@@ -80,7 +81,7 @@ export const LlmUsage = z.object({
 });
 export type LlmUsage = z.infer<typeof LlmUsage>;
 
-export const LlmResultStatus = z.enum(['ok', 'llm_parse_failed', 'llm_request_rejected', 'llm_content_filtered', 'llm_batch_line_failed']);
+export const LlmResultStatus = z.enum(['ok', 'llm_parse_failed', 'llm_request_rejected', 'llm_content_filtered']);
 export type LlmResultStatus = z.infer<typeof LlmResultStatus>;
 
 /** One result line, the same in online and batch mode. */
@@ -126,3 +127,64 @@ export function addUsage(target: LlmUsage, source: LlmUsage): LlmUsage {
   target.costUsd += source.costUsd;
   return target;
 }
+
+// ---- Batch mode -------------------------------------------------------------------------
+
+const BatchRound = z.object({
+  config: LlmConfig,
+  role: LlmRole,
+  requestsUri: z.string().describe('Requests of this round: the original file in round 0, the failed lines after that'),
+  workUri: z.string().describe('Storage prefix for the batch input files, markers and resubmissions'),
+  round: z.number().int().nonnegative(),
+});
+
+export const SubmitBatchInput = BatchRound;
+export type SubmitBatchInput = z.input<typeof SubmitBatchInput>;
+
+export const SubmittedBatch = z.object({
+  batchId: z.string().nullable().describe('Null when every request of the round was already in the cache'),
+  inputFileId: z.string().nullable(),
+  lines: z.number().int().nonnegative(),
+});
+export type SubmittedBatch = z.infer<typeof SubmittedBatch>;
+
+export const BatchStatusInput = z.object({ config: LlmConfig, role: LlmRole, batchId: z.string() });
+export type BatchStatusInput = z.input<typeof BatchStatusInput>;
+
+export const BatchStatus = z.object({
+  batchId: z.string(),
+  status: z.string().describe('Batch API status: validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled'),
+  finished: z.boolean(),
+  total: z.number().int().nonnegative(),
+  completed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type BatchStatus = z.infer<typeof BatchStatus>;
+
+export const CollectBatchInput = BatchRound.extend({ batchId: z.string() });
+export type CollectBatchInput = z.input<typeof CollectBatchInput>;
+
+export const CollectedBatch = z.object({
+  succeeded: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  failedRequestsUri: z.string().nullable().describe('Requests to resubmit in the next round, or null when none failed'),
+  usage: LlmUsage,
+});
+export type CollectedBatch = z.infer<typeof CollectedBatch>;
+
+export const LlmRequestsWorkflowInput = z.object({
+  config: LlmConfig.default(LlmConfig.parse({})),
+  role: LlmRole.default('annotator'),
+  requestsUri: z.string().min(1),
+  outputUri: z.string().min(1),
+  mode: z.enum(['online', 'batch']).default('online'),
+  workUri: z.string().optional().describe('Batch work prefix; defaults to <outputUri>.batch'),
+  maxRounds: z.number().int().positive().default(3).describe('Batch submissions, the first included, before the online pass takes the rest'),
+  pollIntervalSeconds: z.number().positive().default(60).describe('Seconds between batch status checks'),
+});
+export type LlmRequestsWorkflowInput = z.input<typeof LlmRequestsWorkflowInput>;
+
+export const LlmRequestsWorkflowOutput = CompleteRequestsOutput.extend({
+  batches: z.array(z.object({ batchId: z.string(), lines: z.number().int(), failed: z.number().int() })),
+});
+export type LlmRequestsWorkflowOutput = z.infer<typeof LlmRequestsWorkflowOutput>;

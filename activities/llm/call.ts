@@ -36,8 +36,7 @@ export interface ModelReply {
 export async function completeRequest(config: LlmConfig, role: LlmRole, request: LlmRequest, options: CallOptions = {}): Promise<LlmResult> {
   const endpoint = endpointFor(config, role);
   const schema = request.responseSchema ? responseSchemaFor(request.responseSchema) : undefined;
-  const sampling = { ...endpoint.sampling, ...request.sampling };
-  const responseFormat = schema ? responseFormatFor(endpoint.structuredOutput, request.responseSchema!, schema) : undefined;
+  const { sampling, responseFormat } = firstReplyRequest(config, role, request);
   const context: CallContext = { role, model: endpoint.model, baseURL: endpoint.baseURL, requestId: request.id };
   const usage = emptyUsage();
 
@@ -64,19 +63,36 @@ export async function completeRequest(config: LlmConfig, role: LlmRole, request:
   return { id: request.id, role, model: endpoint.model, status: 'llm_parse_failed', raw: lastReply, error: lastError, repairAttempts: config.maxRepairAttempts, usage };
 }
 
-interface ReplyRequest {
+export interface ReplyRequest {
   messages: ChatMessage[];
   sampling: SamplingParams;
   responseFormat: Record<string, unknown> | undefined;
 }
 
+/** The chat completion request body and its cache key; batch mode builds the same pair. */
+export function chatRequest(endpoint: LlmEndpoint, call: ReplyRequest): { body: ChatCompletionCreateParamsNonStreaming; key: string } {
+  const key = cacheKey({ baseURL: endpoint.baseURL, model: endpoint.model, messages: call.messages, params: call.sampling, responseFormat: call.responseFormat });
+  const body = { model: endpoint.model, messages: call.messages, ...call.sampling, ...(call.responseFormat ? { response_format: call.responseFormat } : {}) };
+  return { body: body as ChatCompletionCreateParamsNonStreaming, key };
+}
+
+/** The first-attempt request of an LlmRequest, before any repair. */
+export function firstReplyRequest(config: LlmConfig, role: LlmRole, request: LlmRequest): ReplyRequest {
+  const endpoint = endpointFor(config, role);
+  const schema = request.responseSchema ? responseSchemaFor(request.responseSchema) : undefined;
+  return {
+    messages: request.messages,
+    sampling: { ...endpoint.sampling, ...request.sampling },
+    responseFormat: schema ? responseFormatFor(endpoint.structuredOutput, request.responseSchema!, schema) : undefined,
+  };
+}
+
 /** Returns the cached reply, or calls the model and caches the reply before returning it. */
 export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call: ReplyRequest, context: CallContext, options: CallOptions): Promise<ModelReply> {
-  const key = cacheKey({ baseURL: endpoint.baseURL, model: endpoint.model, messages: call.messages, params: call.sampling, responseFormat: call.responseFormat });
+  const { body, key } = chatRequest(endpoint, call);
   const cached = await readCachedReply(config.cacheUri, key, options.cacheStorage);
   if (cached) return { ...cached, cached: true };
 
-  const body = { model: endpoint.model, messages: call.messages, ...call.sampling, ...(call.responseFormat ? { response_format: call.responseFormat } : {}) };
   const tokens = estimateRequestTokens(body);
   const limits = endpoint.limits;
   if (limits.tokensPerMinute !== undefined && tokens > limits.tokensPerMinute) {
@@ -91,7 +107,7 @@ export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call:
   const release = await limiter.acquire(tokens);
   let completion;
   try {
-    completion = await client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming);
+    completion = await client.chat.completions.create(body);
   } catch (error) {
     const { failure, retryDelayMs } = toCallFailure(error, context);
     if (retryDelayMs !== undefined) limiter.pauseUntil(Date.now() + retryDelayMs);

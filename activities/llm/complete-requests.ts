@@ -76,6 +76,8 @@ async function completeAll(config: LlmConfig, role: LlmRole, requests: LlmReques
   const log = activityLogger();
   let done = 0;
   let warnedParseFailure = false;
+  // Calls can wait minutes on the limiter without finishing, so heartbeat on a clock too.
+  const ticker = setInterval(() => heartbeat({ done }), 5000);
 
   const settled = await Promise.allSettled(
     requests.map((request) =>
@@ -90,7 +92,7 @@ async function completeAll(config: LlmConfig, role: LlmRole, requests: LlmReques
         return result;
       }),
     ),
-  );
+  ).finally(() => clearInterval(ticker));
 
   const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
   if (failures.length > 0) throw pickFailure(failures);
