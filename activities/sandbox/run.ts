@@ -12,7 +12,6 @@ import { sandboxCommand, unsafeCommand, type ReadOnlyMount } from './command';
 import type { SandboxConfig } from './config';
 import { SandboxLimits, SandboxRequest, type SandboxResult } from './schema';
 
-const STDOUT_KEEP_BYTES = 64 * 1024;
 const STDERR_KEEP_BYTES = 16 * 1024;
 const REPORT_MAX_BYTES = 1024 * 1024;
 const CGROUP_POLL_MS = 100;
@@ -109,7 +108,7 @@ interface ChildExit {
 }
 
 /** Starts the command with the cgroup joined first, enforces wall clock and output limits. */
-async function execute(argv: string[], cwd: string, limits: SandboxLimits, cgroup: RunCgroup | undefined) {
+async function execute(argv: string[], cwd: string, limits: SandboxLimits, maxStdoutBytes: number, cgroup: RunCgroup | undefined) {
   // The shell joins the cgroup and then execs the sandbox, so every descendant is a member.
   // It gets an empty environment: nothing of the worker's environment reaches the sandbox.
   const join = cgroup ? cgroup.procsFiles.map((file) => `echo $$ > '${file}'`).join(' && ') + ' && ' : '';
@@ -119,7 +118,7 @@ async function execute(argv: string[], cwd: string, limits: SandboxLimits, cgrou
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
-  const stdout = new HeadBuffer(STDOUT_KEEP_BYTES);
+  const stdout = new HeadBuffer(maxStdoutBytes);
   const stderr = new TailBuffer(STDERR_KEEP_BYTES);
   const report = new HeadBuffer(REPORT_MAX_BYTES);
   let outputBytes = 0;
@@ -214,7 +213,7 @@ export async function runInSandbox(
           mounts: await resolveMounts(config.readOnlyPaths),
           dropRoot: process.getuid?.() === 0,
         });
-    const run = await execute(argv, programDir, limits, cgroup);
+    const run = await execute(argv, programDir, limits, request.maxStdoutBytes, cgroup);
     const stats = cgroup ? await cgroup.readStats() : { processLimitHits: 0, oomKills: 0, peakMemoryBytes: undefined };
 
     const observation: RunObservation = {

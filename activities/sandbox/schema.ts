@@ -55,6 +55,7 @@ export const SandboxRequest = z.object({
   entryPoint: z.string().optional().describe('Function passed to check() in the check style'),
   files: z.record(z.string().regex(/^[\w.-]+$/), z.string()).default({}).describe('Extra read-only input files, placed beside the program under /sandbox'),
   limits: SandboxLimits.partial().default({}),
+  maxStdoutBytes: z.number().int().positive().max(8 * 1024 * 1024).default(64 * 1024).describe('stdout bytes kept in the result; raise the outputBytes limit with it'),
 });
 export type SandboxRequest = z.input<typeof SandboxRequest>;
 export type ParsedSandboxRequest = z.output<typeof SandboxRequest>;
@@ -68,7 +69,7 @@ export const SandboxResult = z.object({
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   wallMs: z.number().nonnegative(),
-  stdout: z.string().describe('First bytes of stdout, at most 64 KiB'),
+  stdout: z.string().describe('First bytes of stdout, at most maxStdoutBytes of the request'),
   stderrTail: z.string().describe('Last bytes of stderr, at most 16 KiB'),
   outputBytes: z.number().int().nonnegative().describe('stdout plus stderr bytes the program wrote, counted up to the kill'),
   peakMemoryBytes: z.number().int().nonnegative().optional().describe('Peak memory of the run cgroup, when cgroups are in use'),
