@@ -4,7 +4,7 @@
 import { computeTextStats, removeChromeByHints, removeLinkClusters, removeNonContent, selectMainContent } from './boilerplate';
 import { removeCodeChrome } from './code';
 import { capDepth, collectText, createElement, findFirst, parseHtml, type Document, type Element } from './dom';
-import { markForumPosts } from './forum';
+import { markForumPosts, markQuotes } from './forum';
 import { MarkdownRenderer } from './markdown';
 import { normalizeMath } from './math';
 
@@ -47,12 +47,15 @@ export function extractPage(html: string, options: ExtractOptions = {}): Extract
   removeCodeChrome(body);
   removeNonContent(body);
 
+  markQuotes(body);
+  const threadContainers = markForumPosts(body);
+
   const pageStats = computeTextStats(body);
   removeChromeByHints(body, pageStats, pageStats.get(body)?.text ?? 0);
 
-  const postCount = markForumPosts(body);
   const stats = computeTextStats(body);
-  const content = postCount > 0 ? [body] : selectMainContent(body, stats);
+  const attached = threadContainers.filter((container) => isInside(container, body));
+  const content = attached.length > 0 ? attached : selectMainContent(body, stats);
   removeLinkClusters(content, stats);
 
   const renderer = new MarkdownRenderer();
@@ -69,6 +72,11 @@ export function extractPage(html: string, options: ExtractOptions = {}): Extract
 function wrapInBody(document: Document): Element {
   const children = document.children.filter((child) => !(child.type === 'tag' && (child as Element).name === 'head'));
   return createElement('body', {}, children);
+}
+
+function isInside(node: Element, ancestor: Element): boolean {
+  for (let current = node.parent; current; current = current.parent) if (current === ancestor) return true;
+  return false;
 }
 
 function detach<T extends { parent: unknown }>(node: T): T {

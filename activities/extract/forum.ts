@@ -1,20 +1,187 @@
-// Forum threads and Q&A pages: one <cf-post> marker per post, carrying author, date and
-// whether it is the accepted answer, so the renderer writes one block per post.
-import type { Element } from './dom';
+// Forum threads and Q&A pages: each post becomes one <cf-post> marker carrying its author,
+// date and whether it is the accepted answer, so the renderer writes one block per post in
+// thread order. A page counts as a thread when sibling elements that look like posts (by
+// class, id, schema.org type or data attributes) hold at least half of the page's text.
+import { collectText, createElement, elementsOf, isTag, outermostMatches, removeNode, replaceNode, type ChildNode, type Element } from './dom';
 
 export const POST_MARKER = 'cf-post';
 
+const POST_WORDS = new Set(['post', 'message', 'comment', 'reply', 'answer', 'question', 'postbit', 'postcontainer', 'thing', 'topic-post']);
+const POST_TAGS = new Set(['article', 'div', 'li', 'section', 'table', 'tr']);
+const BODY_WORDS = new Set([
+  'body', 'content', 'usercontent', 'postbody', 'postcontent', 'usertext', 'bbwrapper', 'text', 'postrow', 'md', 'cooked',
+  'entry', 'messagetext', 'post_message', 'comment-body', 'js-post-body', 's-prose',
+]);
+const AUTHOR_WORDS = new Set(['author', 'username', 'poster', 'user-name', 'postauthor', 'member']);
+const DATE_WORDS = new Set(['date', 'time', 'timestamp', 'postdate', 'posted', 'published', 'relativetime']);
+const SIGNATURE_WORDS = new Set(['signature', 'sig', 'usersig', 'signaturecontainer']);
+
+/** Share of the page's text that post-like siblings must hold before the page is read as a thread. */
+const THREAD_TEXT_SHARE = 0.5;
+
+function words(element: Element): string[] {
+  const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''} ${element.attribs['data-test-id'] ?? ''} ${element.attribs['data-testid'] ?? ''}`;
+  return hints.toLowerCase().split(/[\s_-]+/).filter(Boolean);
+}
+
+function isPostLike(element: Element): boolean {
+  if (!POST_TAGS.has(element.name)) return false;
+  if (element.attribs['data-author'] !== undefined) return true;
+  if (/(Comment|Answer|Question|DiscussionForumPosting|SocialMediaPosting)$/.test(element.attribs.itemtype ?? '')) return true;
+  if (/^(js-)?(post|comment|answer|reply)[-_]?\d+$/i.test(element.attribs.id ?? '')) return true;
+  return words(element).some((word) => POST_WORDS.has(word));
+}
+
+function textLength(node: ChildNode): number {
+  return collectText(node).replace(/\s+/g, ' ').trim().length;
+}
+
+/**
+ * Wraps each post of a thread page in a <cf-post> marker and returns the containers to render
+ * (an opening post outside the reply list first, then the reply list). Returns an empty list
+ * for pages that are not threads.
+ */
+export function markForumPosts(root: Element): Element[] {
+  const posts = threadPosts(root);
+  if (posts.length === 0) return [];
+
+  const container = posts[0]!.parent as Element;
+  const opening = outermostMatches(root, isPostLike).filter(
+    (element) => !posts.includes(element) && !isInside(element, container) && precedes(element, container) && textLength(element) >= 50,
+  );
+
+  for (const post of [...opening, ...posts]) replaceNode(post, postMarker(post));
+  // A thread written as a list would otherwise number its posts like list items.
+  if (container.name === 'ul' || container.name === 'ol') container.name = 'div';
+  return [...opening.map((post) => post.parent as Element).filter(Boolean).slice(0, 1), container];
+}
+
+function threadPosts(root: Element): Element[] {
+  const groups = new Map<Element, Element[]>();
+  for (const element of elementsOf(root)) {
+    if (!isPostLike(element) || !element.parent || !isTag(element.parent)) continue;
+    const group = groups.get(element.parent) ?? [];
+    group.push(element);
+    groups.set(element.parent, group);
+  }
+
+  let best: Element[] = [];
+  let bestText = 0;
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const text = group.reduce((sum, element) => sum + textLength(element), 0);
+    if (text > bestText) {
+      best = group;
+      bestText = text;
+    }
+  }
+  if (best.length === 0 || bestText < textLength(root) * THREAD_TEXT_SHARE) return [];
+  return best;
+}
+
+function isInside(element: Element, ancestor: Element): boolean {
+  for (let current = element.parent; current; current = current.parent) if (current === ancestor) return true;
+  return false;
+}
+
+function precedes(element: Element, other: Element): boolean {
+  return (element.startIndex ?? 0) < (other.startIndex ?? 0) || documentOrder(element, other) < 0;
+}
+
+/** Document order of two elements without source positions: compares their ancestor paths. */
+function documentOrder(a: Element, b: Element): number {
+  const path = (node: Element): number[] => {
+    const indexes: number[] = [];
+    let current: ChildNode = node;
+    while (current.parent) {
+      indexes.unshift(current.parent.children.indexOf(current));
+      current = current.parent as unknown as ChildNode;
+    }
+    return indexes;
+  };
+  const pathA = path(a);
+  const pathB = path(b);
+  for (let i = 0; i < Math.min(pathA.length, pathB.length); i++) if (pathA[i] !== pathB[i]) return pathA[i]! - pathB[i]!;
+  return pathA.length - pathB.length;
+}
+
+function postMarker(post: Element): Element {
+  const author = postAuthor(post);
+  const date = postDate(post);
+  const accepted = isAcceptedAnswer(post);
+  for (const signature of outermostMatches(post, (element) => words(element).some((word) => SIGNATURE_WORDS.has(word)))) removeNode(signature);
+
+  const body = postBody(post);
+  // vBulletin writes each post body as <blockquote class="postcontent">; it is not a quote.
+  for (const element of [body, ...elementsOf(body)]) {
+    if (element.name === 'blockquote' && words(element).some((word) => BODY_WORDS.has(word) || word === 'postcontent')) element.name = 'div';
+  }
+  const attribs: Record<string, string> = {};
+  if (author) attribs.author = author;
+  if (date) attribs.date = date;
+  if (accepted) attribs.accepted = 'true';
+  return createElement(POST_MARKER, attribs, [body]);
+}
+
+function shortText(element: Element | undefined, max: number): string | undefined {
+  if (!element) return undefined;
+  const text = collectText(element).replace(/\s+/g, ' ').trim();
+  return text !== '' && text.length <= max ? text : undefined;
+}
+
+function postAuthor(post: Element): string | undefined {
+  const attribute = post.attribs['data-author']?.trim();
+  if (attribute) return attribute;
+  for (const element of elementsOf(post)) {
+    const isAuthor = element.attribs.itemprop === 'author' || words(element).some((word) => AUTHOR_WORDS.has(word));
+    const text = isAuthor ? shortText(element, 60) : undefined;
+    if (text && !text.startsWith('#')) return text;
+  }
+  return undefined;
+}
+
+function postDate(post: Element): string | undefined {
+  for (const element of elementsOf(post)) {
+    if (element.name === 'time') return element.attribs.datetime?.trim() || shortText(element, 60);
+    if (words(element).some((word) => DATE_WORDS.has(word))) {
+      const text = shortText(element, 40);
+      if (text && /\d/.test(text)) return text;
+    }
+  }
+  return undefined;
+}
+
+function isAcceptedAnswer(post: Element): boolean {
+  if (post.attribs.itemprop === 'acceptedAnswer') return true;
+  return words(post).some((word) => word === 'accepted' || word === 'accepted-answer' || word === 'solution');
+}
+
+/** The element holding the post's own text: the richest descendant named like a message body. */
+function postBody(post: Element): Element {
+  let best: Element | undefined;
+  let bestLength = 0;
+  for (const element of elementsOf(post)) {
+    if (!words(element).some((word) => BODY_WORDS.has(word))) continue;
+    const length = textLength(element);
+    if (length > bestLength) {
+      best = element;
+      bestLength = length;
+    }
+  }
+  return best ?? post;
+}
+
+/** Forum quotes written as divs (`bbcode_quote`, `quote_container`) become blockquotes. */
+export function markQuotes(root: Element): void {
+  const quotes = outermostMatches(root, (element) => element.name === 'div' && words(element).includes('quote'));
+  for (const quote of quotes) quote.name = 'blockquote';
+}
+
 /** Header line of a post block, for example `[post] alice · 2020-01-02 · accepted answer`. */
 export function renderPostHeader(post: Element): string {
-  const parts = ['[post]'];
+  const parts: string[] = [];
   if (post.attribs.author) parts.push(post.attribs.author);
   if (post.attribs.date) parts.push(post.attribs.date);
   if (post.attribs.accepted === 'true') parts.push('accepted answer');
-  return parts.join(' · ').replace('[post] · ', '[post] ');
-}
-
-/** Wraps each detected post in a <cf-post> marker. Returns the number of posts marked. */
-export function markForumPosts(_root: Element): number {
-  // TODO(forum): detection of repeated post containers is not written yet.
-  return 0;
+  return parts.length === 0 ? '[post]' : `[post] ${parts.join(' · ')}`;
 }
