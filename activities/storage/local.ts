@@ -1,6 +1,6 @@
 // Local-folder storage, the default for one machine.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -36,7 +36,7 @@ export class LocalStorage implements Storage {
     const file = localPath(uri);
     // Open eagerly so a missing or unreadable file fails here with its path, not later mid-stream.
     const handle = await fs.open(file, 'r');
-    return createReadStream('', { fd: handle.fd, start: range?.start, end: range?.end, autoClose: true });
+    return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true });
   }
 
   async readBytes(uri: string): Promise<Buffer> {
@@ -79,9 +79,15 @@ async function* walkFolder(folder: string): AsyncIterable<ObjectInfo> {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) {
       yield* walkFolder(full);
-    } else if (entry.isFile()) {
-      const info = await fs.stat(full);
-      yield { uri: pathToFileURL(full).href, size: info.size, modifiedMs: info.mtimeMs };
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      // A broken symlink is still listed (size 0) so that reading it fails with its path
+      // and the file is counted as unreadable instead of vanishing from the run.
+      const info = await fs.stat(full).catch(() => undefined);
+      if (info?.isDirectory()) {
+        yield* walkFolder(full);
+      } else {
+        yield { uri: pathToFileURL(full).href, size: info?.size ?? 0, modifiedMs: info?.mtimeMs };
+      }
     }
   }
 }

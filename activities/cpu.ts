@@ -1,0 +1,5 @@
+// Activities registered on the `cpu` task queue. Workflows import this module as types only.
+export { planShards } from './plan/plan-shards';
+export { hashStageConfig } from './plan/config-hash';
+export { extractShard } from './extract/activity';
+export { writeRunManifest } from './report/run-manifest';

@@ -1,0 +1,100 @@
+// WARC and WARC.gz input. HTML response records become pages; every other record is counted
+// as skipped by type. A file that ends mid-record (a truncated download) keeps every record
+// read before the break and reports the break as one rejection with its byte offset.
+import { WARCParser } from 'warcio';
+import { storageFor } from '../storage';
+import type { InputRecord, ReaderOptions } from './records';
+
+const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)/i;
+
+export async function* readWarcFile(uri: string, options: ReaderOptions): AsyncIterable<InputRecord> {
+  const storage = await storageFor(uri);
+  const stream = await storage.openRead(uri);
+  const parser = new WARCParser(stream as AsyncIterable<Uint8Array>);
+
+  let recordIndex = 0;
+  while (true) {
+    let record;
+    const offset = parser.offset;
+    try {
+      record = await parser.parse();
+    } catch (error) {
+      yield truncated(uri, recordIndex, offset, error);
+      return;
+    }
+    if (!record) return;
+    const index = recordIndex;
+    recordIndex += 1;
+    const origin = { inputUri: uri, recordIndex: index, byteOffset: parser.offset };
+
+    try {
+      const outcome = await classifyRecord(record, origin, options, uri);
+      yield outcome;
+    } catch (error) {
+      yield truncated(uri, index, parser.offset, error);
+      return;
+    }
+  }
+}
+
+async function classifyRecord(
+  record: NonNullable<Awaited<ReturnType<WARCParser['parse']>>>,
+  origin: { inputUri: string; recordIndex: number; byteOffset: number },
+  options: ReaderOptions,
+  uri: string,
+): Promise<InputRecord> {
+  const type = record.warcType;
+  if (!type) {
+    // A damaged header block (for example a record that starts inside the previous one's
+    // payload) has no WARC-Type; keep its bytes so nothing is lost.
+    const bytes = await record.readFully(false);
+    return {
+      kind: 'rejected',
+      ...origin,
+      byteLength: bytes.length,
+      rawBytes: bytes.length <= 64 * 1024 ? bytes : undefined,
+      reason: 'invalid_warc_record',
+      detail: `${uri} record ${origin.recordIndex} has no WARC-Type header (first line "${record.warcHeaders.statusline}")`,
+    };
+  }
+  if (type !== 'response') {
+    await record.skipFully();
+    return { kind: 'skipped', ...origin, reason: `warc_${type ?? 'unknown'}_record` };
+  }
+  const contentType = record.httpHeaders?.headers.get('content-type') ?? undefined;
+  if (!contentType || !HTML_TYPES.test(contentType)) {
+    await record.skipFully();
+    return { kind: 'skipped', ...origin, reason: 'warc_non_html_response' };
+  }
+  const length = record.warcContentLength;
+  if (length > options.maxRecordBytes) {
+    await record.skipFully();
+    return {
+      kind: 'rejected',
+      ...origin,
+      byteLength: length,
+      reason: 'document_too_large',
+      detail: `${uri} record ${origin.recordIndex} (${record.warcTargetURI ?? 'no URL'}) is ${length} bytes, over the limit of ${options.maxRecordBytes} bytes (option maxRecordBytes)`,
+    };
+  }
+  const bytes = await record.readFully(true);
+  return {
+    kind: 'html',
+    ...origin,
+    bytes,
+    url: record.warcTargetURI ?? undefined,
+    contentType,
+    warcRecordId: record.warcHeader('WARC-Record-ID') ?? undefined,
+  };
+}
+
+function truncated(uri: string, recordIndex: number, offset: number, error: unknown): InputRecord {
+  return {
+    kind: 'rejected',
+    inputUri: uri,
+    recordIndex,
+    byteOffset: offset,
+    reason: 'truncated_input',
+    detail: `${uri} breaks off in record ${recordIndex} near byte ${offset}: ${(error as Error).message}. The ${recordIndex} records before it were kept.`,
+  };
+}

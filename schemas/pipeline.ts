@@ -1,0 +1,124 @@
+// The `pipeline` workflow's input: one JSON object whose defaults make `{}` a valid start
+// from the Temporal UI. Pure module, bundled into workflow code.
+import { z } from 'zod';
+import { StageStats } from './stats';
+import { PlanShardsOutput } from './plan';
+
+export const ExtractOptions = z
+  .object({
+    source: z.string().default('web').describe('Value of each document\'s "source" field'),
+    maxRecordBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('Pages or JSONL lines larger than this many bytes are rejected as document_too_large'),
+    minTextChars: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe('Documents with fewer extracted characters are rejected as empty_extraction'),
+    textField: z.string().default('text').describe('JSONL field that holds the text'),
+    idField: z.string().default('id').describe('JSONL field kept as metadata.sourceId when present'),
+    pageTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(60)
+      .describe('One page whose extraction takes longer is rejected as extraction_failed'),
+  })
+  .prefault({});
+export type ExtractOptions = z.infer<typeof ExtractOptions>;
+
+export const PipelineInput = z
+  .object({
+    input: z
+      .string()
+      .min(1)
+      .default('data/input')
+      .describe('Folder, file, glob (such as "crawl/*.warc.gz") or s3:// prefix to read'),
+    output: z.string().min(1).default('out').describe('Folder or s3:// prefix that receives every stage\'s output'),
+    exclude: z
+      .array(z.string())
+      .default([])
+      .describe('Glob patterns, relative to the input folder, of files to leave out (such as "**/*.gold.html")'),
+    shardSizeBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024)
+      .describe('Input bytes grouped into one shard; one file larger than this is a shard of its own'),
+    maxFilesPerShard: z.number().int().positive().default(10_000),
+    shardsPerChild: z
+      .number()
+      .int()
+      .positive()
+      .default(16)
+      .describe('Shards handled by one child workflow'),
+    maxConcurrentChildren: z.number().int().positive().default(8),
+    activityConcurrency: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe('Shard activities one child workflow runs at once'),
+    maxChildrenPerRun: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe('Child workflows started before the pipeline continues as new, which keeps its history small'),
+    heartbeatTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(60)
+      .describe('A shard activity that sends no heartbeat for this long is retried on another worker'),
+    extract: ExtractOptions,
+  })
+  .strict();
+export type PipelineInput = z.infer<typeof PipelineInput>;
+
+/** Where a continued-as-new pipeline picks up: the plan, the stage in progress and its totals so far. */
+export const PipelineCarry = z.object({
+  plan: PlanShardsOutput,
+  configHashes: z.record(z.string(), z.string()),
+  stageIndex: z.number().int().nonnegative(),
+  nextShard: z.number().int().nonnegative(),
+  stats: z.record(z.string(), StageStats),
+  manifestHits: z.record(z.string(), z.number().int().nonnegative()),
+  continuedRuns: z.number().int().nonnegative(),
+});
+export type PipelineCarry = z.infer<typeof PipelineCarry>;
+
+export const StageSummary = z.object({
+  stage: z.string(),
+  shards: z.number().int().nonnegative(),
+  manifestHits: z.number().int().nonnegative().describe('Shards whose manifest already matched, so no work was done'),
+  stats: StageStats,
+});
+export type StageSummary = z.infer<typeof StageSummary>;
+
+export const PipelineSummary = z.object({
+  workflowId: z.string(),
+  input: z.string(),
+  output: z.string(),
+  configHash: z.string(),
+  manifestUri: z.string(),
+  shardCount: z.number().int().nonnegative(),
+  inputFiles: z.number().int().nonnegative(),
+  skippedFiles: z.record(z.string(), z.number().int().nonnegative()),
+  stages: z.array(StageSummary),
+  documents: z.number().int().nonnegative().describe('Documents in the final stage\'s output'),
+});
+export type PipelineSummary = z.infer<typeof PipelineSummary>;
+
+export const PipelineProgress = z.object({
+  stage: z.string(),
+  shardsDone: z.number().int().nonnegative(),
+  shardsTotal: z.number().int().nonnegative(),
+  kept: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+  manifestHits: z.number().int().nonnegative(),
+  finished: z.boolean(),
+});
+export type PipelineProgress = z.infer<typeof PipelineProgress>;

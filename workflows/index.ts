@@ -1,0 +1,3 @@
+// Every workflow type the workers register. The Temporal bundler starts from this file.
+export { pipeline, progressQuery } from './pipeline';
+export { shardBatch } from './shard-batch';

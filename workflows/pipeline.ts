@@ -1,0 +1,170 @@
+// The `pipeline` workflow, the main job: plan shards, then run every stage over them, then
+// write the run manifest. Each stage fans out over child workflows in batches and the
+// workflow continues as new after `maxChildrenPerRun` children, so its history stays small
+// however many shards there are.
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as cpuActivities from '../activities/cpu';
+import { PipelineInput } from '../schemas/pipeline';
+import type { PipelineCarry, PipelineProgress, PipelineSummary } from '../schemas/pipeline';
+import { addStats, emptyStats } from '../schemas/stats';
+import { shardBatch, type ShardActivityName } from './shard-batch';
+import { parseWorkflowInput } from './validate';
+
+export const progressQuery = defineQuery<PipelineProgress>('progress');
+
+interface StageDefinition {
+  stage: string;
+  activity: ShardActivityName;
+  options: (input: PipelineInput) => unknown;
+}
+
+/** Stages in order. A new stage joins the main job by adding a line here. */
+const STAGES: StageDefinition[] = [{ stage: 'extract', activity: 'extractShard', options: (input) => input.extract }];
+
+// Listing a large bucket can take a while; the plan is cheap to redo, so retry it freely.
+const planning = proxyActivities<typeof cpuActivities>({
+  startToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+const hashing = proxyLocalActivities<typeof cpuActivities>({ startToCloseTimeout: '30 seconds' });
+
+export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry): Promise<PipelineSummary> {
+  const input = parseWorkflowInput('pipeline', PipelineInput, rawInput);
+  const { workflowId } = workflowInfo();
+
+  const progress: PipelineProgress = { stage: 'plan', shardsDone: 0, shardsTotal: 0, kept: 0, dropped: 0, manifestHits: 0, finished: false };
+  setHandler(progressQuery, () => progress);
+
+  const carry = carried ?? (await startRun(input));
+  const plan = carry.plan;
+  progress.shardsTotal = plan.shardCount;
+
+  for (let stageIndex = carry.stageIndex; stageIndex < STAGES.length; stageIndex += 1) {
+    const definition = STAGES[stageIndex]!;
+    const stats = (carry.stats[definition.stage] ??= emptyStats());
+    carry.manifestHits[definition.stage] ??= 0;
+    progress.stage = definition.stage;
+    progress.shardsDone = stageIndex === carry.stageIndex ? carry.nextShard : 0;
+    progress.kept = stats.kept;
+    progress.dropped = stats.dropped;
+    progress.manifestHits = carry.manifestHits[definition.stage]!;
+
+    const start = stageIndex === carry.stageIndex ? carry.nextShard : 0;
+    const reachedLimit = await runStage(definition, input, carry, start, progress);
+    if (reachedLimit) {
+      log.info('Continuing as new to keep the history small', { stage: definition.stage, nextShard: carry.nextShard });
+      await continueAsNew<typeof pipeline>(rawInput, { ...carry, stageIndex, continuedRuns: carry.continuedRuns + 1 });
+    }
+    log.info('Stage finished', { stage: definition.stage, shards: plan.shardCount, kept: stats.kept, dropped: stats.dropped, manifestHits: carry.manifestHits[definition.stage] });
+    carry.nextShard = 0;
+  }
+
+  progress.stage = 'report';
+  const stageNames = STAGES.map((definition) => definition.stage);
+  const report = await planning.writeRunManifest({
+    workflowId,
+    input: input.input,
+    output: plan.outputUri,
+    configHash: carry.configHashes[stageNames.at(-1)!]!,
+    config: input as unknown as Record<string, unknown>,
+    stages: stageNames.map((stage) => ({ stage, shardCount: plan.shardCount, manifestHits: carry.manifestHits[stage] ?? 0 })),
+  });
+  progress.stage = 'done';
+  progress.finished = true;
+
+  return {
+    workflowId,
+    input: input.input,
+    output: plan.outputUri,
+    configHash: carry.configHashes[stageNames.at(-1)!]!,
+    manifestUri: report.manifestUri,
+    shardCount: plan.shardCount,
+    inputFiles: plan.fileCount,
+    skippedFiles: plan.skippedFiles,
+    stages: stageNames.map((stage) => ({ stage, shards: plan.shardCount, manifestHits: carry.manifestHits[stage] ?? 0, stats: carry.stats[stage] ?? emptyStats() })),
+    documents: report.documents,
+  };
+}
+
+async function startRun(input: PipelineInput): Promise<PipelineCarry> {
+  const plan = await planning.planShards({
+    input: input.input,
+    output: input.output,
+    exclude: input.exclude,
+    shardSizeBytes: input.shardSizeBytes,
+    maxFilesPerShard: input.maxFilesPerShard,
+  });
+  const configHashes: Record<string, string> = {};
+  for (const definition of STAGES) {
+    configHashes[definition.stage] = await hashing.hashStageConfig({ stage: definition.stage, options: definition.options(input) });
+  }
+  log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skipped: plan.skippedFiles });
+  return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, continuedRuns: 0 };
+}
+
+/**
+ * Runs one stage's children from shard `start` on. Returns true when it stopped early because
+ * this run started `maxChildrenPerRun` children; `carry.nextShard` then says where to go on.
+ */
+async function runStage(
+  definition: StageDefinition,
+  input: PipelineInput,
+  carry: PipelineCarry,
+  start: number,
+  progress: PipelineProgress,
+): Promise<boolean> {
+  const { plan } = carry;
+  const stats = carry.stats[definition.stage]!;
+  const common = {
+    planPrefix: plan.planPrefix,
+    inputRoot: plan.inputUri,
+    outputUri: plan.outputUri,
+    configHash: carry.configHashes[definition.stage],
+    options: definition.options(input),
+  };
+
+  let nextShard = start;
+  let childrenStarted = 0;
+  const lane = async () => {
+    while (nextShard < plan.shardCount && childrenStarted < input.maxChildrenPerRun) {
+      const firstShard = nextShard;
+      const endShard = Math.min(plan.shardCount, firstShard + input.shardsPerChild);
+      nextShard = endShard;
+      childrenStarted += 1;
+      const result = await executeChild(shardBatch, {
+        workflowId: `${workflowInfo().workflowId}/${definition.stage}/shards-${String(firstShard).padStart(6, '0')}`,
+        args: [
+          {
+            activity: definition.activity,
+            firstShard,
+            endShard,
+            activityConcurrency: input.activityConcurrency,
+            heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
+            common,
+          },
+        ],
+      });
+      addStats(stats, result.stats);
+      carry.manifestHits[definition.stage] = (carry.manifestHits[definition.stage] ?? 0) + result.manifestHits;
+      progress.shardsDone += result.shards;
+      progress.kept = stats.kept;
+      progress.dropped = stats.dropped;
+      progress.manifestHits = carry.manifestHits[definition.stage]!;
+    }
+  };
+  await Promise.all(Array.from({ length: input.maxConcurrentChildren }, lane));
+
+  carry.nextShard = nextShard;
+  if (nextShard > plan.shardCount) throw ApplicationFailure.nonRetryable(`Shard cursor ${nextShard} passed the shard count ${plan.shardCount}`, 'InternalError');
+  return nextShard < plan.shardCount;
+}

@@ -1,0 +1,54 @@
+// Child workflow that runs one stage's shard activity over a contiguous range of shards with
+// bounded concurrency. Batching keeps the parent's history to one event group per batch.
+import { proxyActivities } from '@temporalio/workflow';
+import type * as cpuActivities from '../activities/cpu';
+import type { StageStats } from '../schemas/stats';
+import { addStats, emptyStats } from '../schemas/stats';
+import { queueFor } from './queues';
+
+/** Shard activities a batch can run; each takes `{ shardIndex, ...common }`. */
+export type ShardActivityName = 'extractShard';
+
+export interface ShardBatchInput {
+  activity: ShardActivityName;
+  firstShard: number;
+  /** One past the last shard of the batch. */
+  endShard: number;
+  activityConcurrency: number;
+  heartbeatTimeoutSeconds: number;
+  common: Record<string, unknown>;
+}
+
+export interface ShardBatchResult {
+  stats: StageStats;
+  manifestHits: number;
+  shards: number;
+}
+
+export async function shardBatch(input: ShardBatchInput): Promise<ShardBatchResult> {
+  // A shard is bounded by shardSizeBytes, so hours is generous; heartbeats catch a dead worker much sooner.
+  const activities = proxyActivities<typeof cpuActivities>({
+    taskQueue: queueFor('cpu'),
+    startToCloseTimeout: '6 hours',
+    heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+  });
+  const run = activities[input.activity];
+
+  const stats = emptyStats();
+  let manifestHits = 0;
+  let next = input.firstShard;
+  const lane = async () => {
+    while (next < input.endShard) {
+      const shardIndex = next;
+      next += 1;
+      const result = await run({ ...(input.common as Parameters<typeof run>[0]), shardIndex });
+      addStats(stats, result.stats);
+      if (result.manifestHit) manifestHits += 1;
+    }
+  };
+  const lanes = Math.max(1, Math.min(input.activityConcurrency, input.endShard - input.firstShard));
+  await Promise.all(Array.from({ length: lanes }, lane));
+
+  return { stats, manifestHits, shards: input.endShard - input.firstShard };
+}
