@@ -1,9 +1,11 @@
-// Plain text of the sample web pages, for measurements that need real page text before the
-// extractor exists: visible text nodes, block elements on their own lines, scripts and styles
-// left out. Good enough for language ID and text statistics, not an article extractor.
+// Text of the sample web pages for filter measurements: the pipeline's own extractor, plus a
+// whole-page dump (every visible text node, block elements on their own lines, scripts and
+// styles left out) that keeps menus and footers, for statistics over unextracted text.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from 'htmlparser2';
+import { decodeHtml } from '../../../activities/extract/decode';
+import { extractPage } from '../../../activities/extract/extract-page';
 
 export const DATA_DIR = join(import.meta.dirname, '../../../../shared/data');
 
@@ -11,15 +13,16 @@ export interface SamplePage {
   file: string;
   /** The page's language as recorded in the manifest (ISO 639-1). */
   lang: string;
+  /** Main content as the extract stage returns it. */
   text: string;
+  /** Every visible text node, boilerplate included. */
+  fullText: string;
 }
 
 interface ManifestRow {
   file: string;
   role: string;
   lang?: string;
-  valid_utf8?: boolean;
-  declared_charsets?: string[];
 }
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
@@ -56,22 +59,15 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-function decodePage(bytes: Buffer, row: ManifestRow): string {
-  if (row.valid_utf8 !== false) return bytes.toString('utf8');
-  const charset = row.declared_charsets?.find((name) => name.toLowerCase() !== 'utf-8') ?? 'windows-1252';
-  return new TextDecoder(charset).decode(bytes);
-}
-
-/** Every page in the manifest with its recorded language and its text. */
+/** Every page in the manifest with its recorded language, extracted text and full text. */
 export function loadSamplePages(): SamplePage[] {
   const rows = readFileSync(join(DATA_DIR, 'manifest.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as ManifestRow)
     .filter((row) => row.role === 'page' && row.lang !== undefined);
-  return rows.map((row) => ({
-    file: row.file,
-    lang: row.lang!,
-    text: htmlToText(decodePage(readFileSync(join(DATA_DIR, row.file)), row)),
-  }));
+  return rows.map((row) => {
+    const { html } = decodeHtml(readFileSync(join(DATA_DIR, row.file)));
+    return { file: row.file, lang: row.lang!, text: extractPage(html).text, fullText: htmlToText(html) };
+  });
 }

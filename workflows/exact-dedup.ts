@@ -1,0 +1,123 @@
+// The `exactDedup` workflow: removes documents whose normalised text repeats an earlier one, in
+// three phases, one activity each: hash every shard -> find duplicates in one pass in shard
+// order -> rewrite every shard without its duplicates. The per-shard phases run in child
+// workflows of `batchSize` shards, so the parent's history grows by one child per batch.
+import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type * as activities from '../activities/exact-dedup';
+import { ExactDedupBatchInput, ExactDedupInput } from '../schemas/exact-dedup';
+import type { ExactDedupBatchOutput, ExactDedupOptions, ExactDedupOutput } from '../schemas/exact-dedup';
+import { addStats, emptyStats } from '../schemas/stats';
+import { parseWorkflowInput } from './validate';
+
+const NON_RETRYABLE = ['InvalidDocument', 'ExactDedupDropListMismatch'];
+// Children run at most this many at once; each keeps `concurrency` activities in flight.
+const CHILDREN_IN_FLIGHT = 4;
+
+function activitiesFor(options: ExactDedupOptions) {
+  const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
+  // Hashing or rewriting one shard is bounded by the shard size, so an hour is generous;
+  // heartbeats every 1000 documents catch a dead worker within minutes.
+  const perShard = proxyActivities<typeof activities>({
+    taskQueue,
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: '5 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
+  // Finding duplicates reads every hash file of the run in one activity; it heartbeats per shard.
+  const whole = proxyActivities<typeof activities>({
+    taskQueue,
+    startToCloseTimeout: '6 hours',
+    heartbeatTimeout: '10 minutes',
+    retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
+  return { perShard, whole };
+}
+
+/** Runs `work` over `count` items with at most `limit` in flight; deterministic under replay. */
+async function forEachLimited(count: number, limit: number, work: (item: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const item = next;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
+}
+
+function emptyBatchOutput(): ExactDedupBatchOutput {
+  return { shardUris: [], rejectedUris: [], stats: emptyStats(), documents: 0, skipped: 0 };
+}
+
+export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactDedupOutput> {
+  const { shardUris, outputUri, options } = parseWorkflowInput('exactDedup', ExactDedupInput, rawInput);
+  const { whole } = activitiesFor(options);
+  const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
+
+  const runBatches = async (phase: ExactDedupBatchInput['phase']): Promise<ExactDedupBatchOutput[]> => {
+    const batches = Math.ceil(shardUris.length / options.batchSize);
+    const results: ExactDedupBatchOutput[] = new Array(batches);
+    await forEachLimited(batches, CHILDREN_IN_FLIGHT, async (batch) => {
+      const first = batch * options.batchSize;
+      const args: ExactDedupBatchInput = {
+        phase,
+        outputUri,
+        options,
+        shardUris: shardUris.slice(first, first + options.batchSize),
+        firstShardIndex: first,
+      };
+      results[batch] = await executeChild(exactDedupBatch, {
+        args: [args],
+        taskQueue,
+        workflowId: `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`,
+      });
+    });
+    return results;
+  };
+
+  const hashed = await runBatches('hashes');
+  const found = await whole.findExactDuplicates({ outputUri, shardCount: shardUris.length });
+  log.info('Exact-dedup duplicates found', { shards: shardUris.length, documents: found.documents, duplicates: found.duplicates });
+
+  const removed = await runBatches('removal');
+  const total = emptyBatchOutput();
+  for (const batch of removed) {
+    total.shardUris.push(...batch.shardUris);
+    total.rejectedUris.push(...batch.rejectedUris);
+    addStats(total.stats, batch.stats);
+  }
+  const manifestHits = [...hashed, ...removed].reduce((sum, batch) => sum + batch.skipped, 0) + (found.skipped ? 1 : 0);
+
+  log.info('Exact-dedup finished', { total: total.stats.total, kept: total.stats.kept, dropped: total.stats.dropped });
+  return { shardUris: total.shardUris, rejectedUris: total.rejectedUris, stats: total.stats, duplicates: found.duplicates, manifestHits };
+}
+
+/** Child workflow: one phase over one batch of shards, `concurrency` activities at a time. */
+export async function exactDedupBatch(rawInput: ExactDedupBatchInput): Promise<ExactDedupBatchOutput> {
+  const input = parseWorkflowInput('exactDedupBatch', ExactDedupBatchInput, rawInput);
+  const { perShard } = activitiesFor(input.options);
+  const output = emptyBatchOutput();
+  const shardOutputs: Array<{ shardUri: string; rejectedUri: string }> = new Array(input.shardUris.length);
+
+  await forEachLimited(input.shardUris.length, input.options.concurrency, async (item) => {
+    const shard = { shardUri: input.shardUris[item]!, shardIndex: input.firstShardIndex + item, outputUri: input.outputUri };
+    if (input.phase === 'hashes') {
+      const result = await perShard.hashShardDocuments(shard);
+      output.documents += result.documents;
+      if (result.skipped) output.skipped += 1;
+      return;
+    }
+    const result = await perShard.removeExactDuplicates(shard);
+    addStats(output.stats, result.stats);
+    output.documents += result.stats.total;
+    shardOutputs[item] = { shardUri: result.shardUri, rejectedUri: result.rejectedUri };
+    if (result.skipped) output.skipped += 1;
+  });
+
+  if (input.phase === 'removal') {
+    output.shardUris = shardOutputs.map((shard) => shard.shardUri);
+    output.rejectedUris = shardOutputs.map((shard) => shard.rejectedUri);
+  }
+  return output;
+}
