@@ -1,9 +1,9 @@
 // Phase 3 of the FIM stage (sandbox queue): put each model guess in place of its deleted span,
 // run the program's tests, grade the guess and keep the exercises whose guess passes.
 //
-// Grades: pass = the tests pass; partial = the program runs but a test fails (the guess is
-// executable code of the right shape, with wrong behaviour); fail = anything else (a syntax error,
-// an exception, a limit). Textual similarity to the deleted span is recorded beside the grade.
+// Grades: pass = every test case passes; partial = the program runs and some but not all cases
+// pass; fail = no case passes, or the run ends in an error or a limit. Textual similarity to the
+// deleted span is recorded beside the grade.
 import type { Document, RejectedRecord } from '../../schemas/document';
 import { LlmResult } from '../../schemas/llm';
 import { emptyStats } from '../../schemas/stats';
@@ -26,7 +26,7 @@ const STAGE = 'fim';
 
 export function gradeOf(result: SandboxResult): FimGrade {
   if (result.outcome === 'passed') return 'pass';
-  return result.outcome === 'failed' ? 'partial' : 'fail';
+  return result.outcome === 'failed' && (result.casesPassed ?? 0) > 0 ? 'partial' : 'fail';
 }
 
 interface Graded {

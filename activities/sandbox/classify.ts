@@ -11,6 +11,8 @@ export const HarnessReport = z.object({
   exceptionType: z.string().optional(),
   errno: z.number().nullable().optional(),
   tracebackTail: z.string().optional(),
+  casesPassed: z.number().int().nonnegative().optional(),
+  casesTotal: z.number().int().nonnegative().optional(),
 });
 export type HarnessReport = z.infer<typeof HarnessReport>;
 
@@ -31,6 +33,8 @@ export interface Classification {
   failingTest?: string;
   message?: string;
   tracebackTail?: string;
+  casesPassed?: number;
+  casesTotal?: number;
 }
 
 const EFBIG = 27;
@@ -57,8 +61,9 @@ function classifyEnforcedLimit(observed: RunObservation): Classification | undef
 }
 
 function classifyReport(report: HarnessReport): Classification {
-  if (report.status === 'passed') return { outcome: 'passed' };
-  if (report.status === 'failed') return { outcome: 'failed', failingTest: report.failingTest, message: report.message };
+  const cases = report.casesTotal === undefined ? {} : { casesPassed: report.casesPassed, casesTotal: report.casesTotal };
+  if (report.status === 'passed') return { outcome: 'passed', ...cases };
+  if (report.status === 'failed') return { outcome: 'failed', failingTest: report.failingTest, message: report.message, ...cases };
   if (report.exceptionType === 'MemoryError' || report.exceptionType === 'RangeError' && /heap|allocation/i.test(report.message ?? '')) {
     return { ...limitHit('memory_limit', 'memory', report.message || 'memory limit reached'), tracebackTail: report.tracebackTail };
   }

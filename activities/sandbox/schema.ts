@@ -65,6 +65,8 @@ export const SandboxResult = z.object({
   limitReason: SandboxLimitReason.optional(),
   failingTest: z.string().optional().describe('Name of the failing test function, or the failing assert line in the check style'),
   message: z.string().optional(),
+  casesPassed: z.number().int().nonnegative().optional().describe('Test cases that passed: asserts of check() or test_* functions'),
+  casesTotal: z.number().int().nonnegative().optional(),
   tracebackTail: z.string().optional().describe('Last lines of the traceback for the error outcome'),
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),

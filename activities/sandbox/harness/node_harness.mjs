@@ -1,8 +1,8 @@
 /* global process */
 // Runs a program and its tests inside the sandbox and reports one JSON line on fd 3.
 // The folder (first argument, /sandbox by default) holds spec.json, program.mjs and tests.mjs;
-// the tests import ./program.mjs and export
-// check(candidate) (check style) or test* functions (functions style).
+// the tests import ./program.mjs and export check(candidate) (check style) or test* functions
+// (functions style). Every test function runs, and the report counts those that passed.
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,15 +40,19 @@ async function runTests(spec) {
   if (cases.length === 0) {
     return { status: 'error', exceptionType: 'NoTests', message: 'tests.mjs exports no test* function', tracebackTail: '' };
   }
+  let passed = 0;
+  const failures = [];
   for (const [name, run] of cases) {
     try {
       await run();
+      passed += 1;
     } catch (error) {
-      if (error?.code === 'ERR_ASSERTION') return { status: 'failed', failingTest: name, message: String(error.message).slice(0, 500) };
-      throw error;
+      if (error?.code !== 'ERR_ASSERTION') throw error;
+      failures.push({ failingTest: name, message: String(error.message).slice(0, 500) });
     }
   }
-  return { status: 'passed', testsRun: cases.length };
+  const counts = { casesPassed: passed, casesTotal: cases.length };
+  return failures.length === 0 ? { status: 'passed', ...counts } : { status: 'failed', ...failures[0], ...counts };
 }
 
 const spec = JSON.parse(readFileSync(path.join(SANDBOX_DIR, 'spec.json'), 'utf8'));

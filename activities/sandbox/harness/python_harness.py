@@ -1,9 +1,13 @@
 """Runs a program and its tests inside the sandbox and reports one JSON line on fd 3.
 
+Every test case runs even after one fails: each assert of check() (the HumanEval form) and each
+test_* function is a case, and the report counts the cases that passed.
+
 The folder (first argument, /sandbox by default) holds spec.json: {"testStyle": "check" | "functions" | "script",
 "entryPoint": name or null}. The program is program.py and the tests tests.py in the same folder.
 Only the process that started the harness reports, so forked children cannot add reports.
 """
+import ast
 import json
 import linecache
 import os
@@ -54,29 +58,77 @@ def failing_line(error):
     return line
 
 
+class CountAsserts(ast.NodeTransformer):
+    """Rewrites every assert of check() so a failing case is counted and the next case still runs."""
+
+    def visit_Assert(self, node):
+        def record(passed):
+            call = ast.Call(ast.Name("__corpusflow_case__", ast.Load()), [ast.Constant(node.lineno), ast.Constant(passed)], [])
+            return ast.Expr(call)
+
+        handler = ast.ExceptHandler(ast.Name("AssertionError", ast.Load()), None, [record(False)])
+        wrapped = ast.Try(body=[node, record(True)], handlers=[handler], orelse=[], finalbody=[])
+        return ast.fix_missing_locations(ast.copy_location(wrapped, node))
+
+
+def compile_tests(source, count_asserts):
+    tree = ast.parse(source, "tests.py")
+    if count_asserts:
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == "check":
+                CountAsserts().visit(node)
+    return compile(tree, "tests.py", "exec")
+
+
+def summarize(passed, failures):
+    total = passed + len(failures)
+    if not failures:
+        return {"status": "passed", "casesPassed": passed, "casesTotal": total}
+    first_test, first_message = failures[0]
+    return {"status": "failed", "failingTest": first_test, "message": first_message, "casesPassed": passed, "casesTotal": total}
+
+
+def run_check(namespace, spec):
+    passed = 0
+    failures = []
+
+    def record_case(lineno, ok):
+        nonlocal passed
+        if ok:
+            passed += 1
+        else:
+            failures.append((linecache.getline("tests.py", lineno).strip() or "check", ""))
+
+    namespace["__corpusflow_case__"] = record_case
+    try:
+        namespace["check"](namespace[spec["entryPoint"]])
+    except AssertionError as error:
+        # An assert outside check() itself, in a helper it calls, ends the check.
+        failures.append((failing_line(error) or "check", str(error)[:500]))
+    return summarize(passed, failures)
+
+
+def run_test_functions(namespace):
+    names = [name for name, value in list(namespace.items()) if name.startswith("test") and callable(value)]
+    if not names:
+        return {"status": "error", "exceptionType": "NoTests", "message": "tests.py defines no test_* function", "tracebackTail": ""}
+    passed = 0
+    failures = []
+    for name in names:
+        try:
+            namespace[name]()
+            passed += 1
+        except AssertionError as error:
+            failures.append((name, str(error)[:500]))
+    return summarize(passed, failures)
+
+
 def run_tests(namespace, spec):
     style = spec["testStyle"]
     if style == "script":
         return {"status": "passed"}
-
-    exec(compile(load_source("tests.py"), "tests.py", "exec"), namespace)
-    if style == "check":
-        candidate = namespace[spec["entryPoint"]]
-        try:
-            namespace["check"](candidate)
-        except AssertionError as error:
-            return {"status": "failed", "failingTest": failing_line(error) or "check", "message": str(error)[:500]}
-        return {"status": "passed"}
-
-    names = [name for name, value in list(namespace.items()) if name.startswith("test") and callable(value)]
-    if not names:
-        return {"status": "error", "exceptionType": "NoTests", "message": "tests.py defines no test_* function", "tracebackTail": ""}
-    for name in names:
-        try:
-            namespace[name]()
-        except AssertionError as error:
-            return {"status": "failed", "failingTest": name, "message": str(error)[:500]}
-    return {"status": "passed", "testsRun": len(names)}
+    exec(compile_tests(load_source("tests.py"), style == "check"), namespace)
+    return run_check(namespace, spec) if style == "check" else run_test_functions(namespace)
 
 
 def main():

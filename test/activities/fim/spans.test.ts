@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findCandidateSpans } from '../../../activities/fim/find-spans';
+import { gradeOf } from '../../../activities/fim/grade';
 import { cutSpan, dedent, FIM_MARKER, fillGuess, orderSpans, stripCodeFence } from '../../../activities/fim/spans';
 import { tokenSimilarity } from '../../../activities/fim/similarity';
 import type { CandidateSpan } from '../../../activities/fim/schema';
@@ -105,5 +106,25 @@ describe('tokenSimilarity', () => {
 
   it('scores unrelated code 0', () => {
     expect(tokenSimilarity('x', 'y')).toBe(0);
+  });
+});
+
+describe('gradeOf', () => {
+  const base = { exitCode: 0, signal: null, wallMs: 1, stdout: '', stderrTail: '', outputBytes: 0, isolation: 'bubblewrap' as const };
+
+  it('grades passing tests as pass', () => {
+    expect(gradeOf({ ...base, outcome: 'passed', casesPassed: 3, casesTotal: 3 })).toBe('pass');
+  });
+
+  it('grades some passing cases as partial', () => {
+    expect(gradeOf({ ...base, outcome: 'failed', casesPassed: 1, casesTotal: 3 })).toBe('partial');
+  });
+
+  it('grades no passing case as fail', () => {
+    expect(gradeOf({ ...base, outcome: 'failed', casesPassed: 0, casesTotal: 3 })).toBe('fail');
+  });
+
+  it('grades an error as fail', () => {
+    expect(gradeOf({ ...base, outcome: 'error' })).toBe('fail');
   });
 });

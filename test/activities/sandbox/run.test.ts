@@ -26,12 +26,23 @@ describe('runInSandbox', { timeout: 30_000 }, () => {
     expect(result.failingTest).toBe('assert candidate(2) == 4');
   });
 
+  it('counts every assert of check', async () => {
+    const tests = 'def check(candidate):\n    assert candidate(2) == 4\n    for x in [1, 2, 3]:\n        assert candidate(x) == x + 1\n';
+    const result = await runInSandbox(config, { language: 'python', program: addOne, tests, testStyle: 'check', entryPoint: 'add_one' });
+
+    expect(result.outcome).toBe('failed');
+    expect(result.casesPassed).toBe(3);
+    expect(result.casesTotal).toBe(4);
+  });
+
   it('names the failing test function', async () => {
     const tests = 'from program import add_one\ndef test_one():\n    assert add_one(1) == 2\ndef test_two():\n    assert add_one(1) == 3\n';
     const result = await runInSandbox(config, { language: 'python', program: addOne, tests });
 
     expect(result.outcome).toBe('failed');
     expect(result.failingTest).toBe('test_two');
+    expect(result.casesPassed).toBe(1);
+    expect(result.casesTotal).toBe(2);
   });
 
   it('returns the traceback tail of an exception', async () => {
@@ -48,6 +59,7 @@ describe('runInSandbox', { timeout: 30_000 }, () => {
 
     expect(result.outcome).toBe('failed');
     expect(result.failingTest).toBe('testTwo');
+    expect(result.casesPassed).toBe(1);
   });
 
   it('runs without isolation in unsafe mode', async () => {
