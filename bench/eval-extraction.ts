@@ -63,7 +63,7 @@ export function corpusflowText(html: string): string {
 export function readabilityText(html: string): string {
   try {
     const { document } = parseHTML(html);
-    const article = new Readability(document as unknown as Document).parse();
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
     return article?.textContent ?? '';
   } catch {
     return '';

@@ -53,7 +53,7 @@ export function codeLanguage(pre: Element): string | undefined {
   const code = pre.children.find((child): child is Element => isTag(child) && child.name === 'code');
   if (code) candidates.unshift(code);
   let ancestor = pre.parent;
-  for (let hops = 0; ancestor && isTag(ancestor) && hops < 3; hops++) {
+  for (let hops = 0; ancestor && isTag(ancestor) && hops < 5; hops++) {
     candidates.push(ancestor);
     ancestor = ancestor.parent;
   }

@@ -37,8 +37,8 @@ function textLength(node: ChildNode): number {
 }
 
 /**
- * Wraps each post of a thread page in a <cf-post> marker and returns the containers to render
- * (an opening post outside the reply list first, then the reply list). Returns an empty list
+ * Wraps each post of a thread page in a <cf-post> marker and returns what to render: opening
+ * posts that precede the reply list outside it, then the reply list. Returns an empty list
  * for pages that are not threads.
  */
 export function markForumPosts(root: Element): Element[] {
@@ -46,14 +46,20 @@ export function markForumPosts(root: Element): Element[] {
   if (posts.length === 0) return [];
 
   const container = posts[0]!.parent as Element;
-  const opening = outermostMatches(root, isPostLike).filter(
-    (element) => !posts.includes(element) && !isInside(element, container) && precedes(element, container) && textLength(element) >= 50,
-  );
+  // The question or opening post, when the page keeps it apart from the replies: the nearest one before them.
+  const opening = outermostMatches(root, isPostLike)
+    .filter((element) => !posts.includes(element) && !isInside(element, container) && precedes(element, container) && textLength(element) >= 50)
+    .slice(-1);
 
-  for (const post of [...opening, ...posts]) replaceNode(post, postMarker(post));
+  const openingMarkers = opening.map((post) => {
+    const marker = postMarker(post);
+    replaceNode(post, marker);
+    return marker;
+  });
+  for (const post of posts) replaceNode(post, postMarker(post));
   // A thread written as a list would otherwise number its posts like list items.
   if (container.name === 'ul' || container.name === 'ol') container.name = 'div';
-  return [...opening.map((post) => post.parent as Element).filter(Boolean).slice(0, 1), container];
+  return [...openingMarkers, container];
 }
 
 function threadPosts(root: Element): Element[] {

@@ -33,7 +33,7 @@ class Output {
   private line = '';
 
   appendText(text: string): void {
-    let collapsed = text.replace(/[ \t\n\r\f\u200b]+/g, ' ');
+    let collapsed = text.replace(/[ \t\n\r\f\u00a0\u200b]+/g, ' ');
     if (collapsed === '') return;
     if (collapsed.startsWith(' ') && (this.line === '' || /[ \n]$/.test(this.line))) collapsed = collapsed.slice(1);
     this.line += collapsed;
