@@ -13,7 +13,7 @@
 // 3 and 4 run first, a "{" only drops the document when it sits in a line that reads like
 // prose; code lines go by the line rules.
 import type { C4Config } from './config';
-import { endsWithTerminalPunctuation } from './text';
+import { endsWithTerminalPunctuation, splitWords } from './text';
 import { RuleReport } from './verdict';
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/gi;
@@ -74,7 +74,8 @@ export function applyC4Rules(text: string, config: C4Config): C4Result {
 
 /** Returns the line after the per-line rules 1 to 4, or undefined when one of them drops it. */
 function keepLine(trimmed: string, config: C4Config): string | undefined {
-  const words = trimmed.split(/\s+/).filter((word) => word !== '');
+  // Words as the other rules count them, so a line of Chinese or Japanese has more than one.
+  const words = splitWords(trimmed);
   if (words.some((word) => word.length > config.maxWordLength)) return undefined;
 
   const line = config.removeCitations ? trimmed.replace(CITATION, '') : trimmed;
