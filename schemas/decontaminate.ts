@@ -45,8 +45,8 @@ export const DecontaminateOptions = z.object({
     .number()
     .int()
     .min(1)
-    .default(3)
-    .describe('An n-gram found in more benchmark items than this is a template phrase and is ignored'),
+    .default(6)
+    .describe('An n-gram found in more benchmark items than this is a template phrase and is ignored; MMLU shares one passage among up to six questions'),
   commonDocumentCount: z
     .number()
     .int()
