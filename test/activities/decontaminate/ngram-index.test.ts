@@ -14,7 +14,7 @@ import { BenchmarkSet, DecontaminateOptions } from '../../../schemas/decontamina
 import { COMMON_MATH_TEXT, WEB_INTRO, WEB_OUTRO, benchRoot, disguise } from './fixtures';
 
 const options = DecontaminateOptions.parse({ benchmarkRoot: benchRoot });
-let items: BenchmarkItem[] = [];
+const items: BenchmarkItem[] = [];
 let index: NgramIndex;
 let templateNgrams = 0;
 
