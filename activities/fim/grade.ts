@@ -16,6 +16,7 @@ import { readJsonlRecords } from '../shards/jsonl-reader';
 import { JsonlShardWriter } from '../shards/jsonl-writer';
 import { storageFor } from '../storage';
 import { fimPaths } from './paths';
+import { manifestUsage } from './usage';
 import { fimPrompt } from './prompt';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from './run-tests';
 import { FimCandidate, FimGuess, GradeFimInput, GradeFimOutput, type FimGrade, type FimSettings } from './schema';
@@ -97,18 +98,6 @@ function rejectedRecord(entry: Graded, inputUri: string, recordIndex: number): R
   };
 }
 
-function llmUsageOf(graded: Graded[]) {
-  const usage = { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
-  for (const { llm } of graded) {
-    if (!llm) continue;
-    usage.requests += llm.usage.calls;
-    usage.promptTokens += llm.usage.promptTokens;
-    usage.completionTokens += llm.usage.completionTokens;
-    usage.costUsd += llm.usage.costUsd;
-  }
-  return usage;
-}
-
 async function gradeAll(runner: SandboxRunner, candidates: FimCandidate[], results: Map<string, LlmResult>, settings: FimSettings): Promise<Graded[]> {
   let done = 0;
   return mapSandboxed(runner, candidates, async (candidate): Promise<Graded> => {
@@ -169,7 +158,7 @@ export async function gradeFimExercises(runner: SandboxRunner, rawInput: GradeFi
     codeVersion: codeVersion(),
     inputs,
     outputs: { documents: documentsFile, rejected: rejectedFile },
-    llmUsage: llmUsageOf(graded),
+    llmUsage: manifestUsage(graded.map((entry) => entry.llm)),
     stats,
     createdAt: new Date().toISOString(),
     // Set when any exercise came from a benchmark: such output is for testing this stage only.

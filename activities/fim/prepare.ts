@@ -4,13 +4,14 @@
 import type { z } from 'zod';
 import type { RejectedRecord } from '../../schemas/document';
 import { emptyStats, type StageStats } from '../../schemas/stats';
-import { activityLogger, heartbeat } from '../llm/log';
+import { activityLogger } from '../llm/log';
 import { JsonlShardWriter } from '../shards/jsonl-writer';
 import { storageFor } from '../storage';
 import { findCandidateSpans, type SpanFinderResult } from './find-spans';
 import { fimPaths } from './paths';
 import { fimRequest } from './prompt';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from './run-tests';
+import { verifyOriginals } from './verify';
 import { PrepareFimInput, PrepareFimOutput, type CodeWithTests, type FimCandidate } from './schema';
 import { loadPrograms } from './sources';
 import { cutSpan, fillGuess, orderSpans, spansOverlap } from './spans';
@@ -26,31 +27,6 @@ async function writeLines(uri: string, records: unknown[]): Promise<void> {
   const writer = await JsonlShardWriter.open(uri);
   for (const record of records) await writer.write(record);
   await writer.close();
-}
-
-/** Keeps the records whose original code passes its own tests; the others are rejected with the outcome. */
-async function verifyOriginals(runner: SandboxRunner, input: z.output<typeof PrepareFimInput>, loaded: Awaited<ReturnType<typeof loadPrograms>>, rejected: RejectedRecord[]) {
-  let done = 0;
-  const results = await mapSandboxed(runner, loaded.records, async ({ record }) => {
-    const result = await runRecordTests(runner, record, record.code, input.settings.limits);
-    done += 1;
-    heartbeat({ phase: 'verify', done });
-    return result;
-  });
-  const verified: Array<{ record: CodeWithTests; recordIndex: number }> = [];
-  for (const [index, entry] of loaded.records.entries()) {
-    const result = results[index]!;
-    if (result.outcome === 'passed') {
-      verified.push(entry);
-      continue;
-    }
-    rejected.push({
-      id: entry.record.id, stage: STAGE, reason: 'original_failed_tests', inputUri: input.inputUri, recordIndex: entry.recordIndex,
-      detail: `${input.inputUri} record ${entry.record.id}: the original code ended with ${result.outcome} (${result.failingTest ?? result.message ?? ''}) before any span was deleted`,
-      measurements: { outcome: result.outcome, tracebackTail: result.tracebackTail },
-    });
-  }
-  return verified;
 }
 
 // Replaces a span in the coverage check. Any exception fails the tests if they run the span.
@@ -106,7 +82,7 @@ export async function prepareFimExercises(runner: SandboxRunner, rawInput: Prepa
 
   const loaded = await loadPrograms(input.inputUri, input.format, STAGE);
   const rejected: RejectedRecord[] = [...loaded.rejected];
-  const verified = await verifyOriginals(runner, input, loaded, rejected);
+  const verified = await verifyOriginals(runner, { stage: STAGE, inputUri: input.inputUri, limits: input.settings.limits }, loaded.records, rejected);
   const spansById = await findCandidateSpans(runner.config, runner.isolation, verified.map(({ record }) => ({ id: record.id, code: record.code })));
 
   const picked = await mapSandboxed(runner, verified, (entry) => pickSpans(runner, input, entry, spansById.get(entry.record.id)));
