@@ -41,13 +41,3 @@ export async function connectClient(options: { startLocalServer: boolean }): Pro
     );
   }
 }
-
-/** True when some worker polls the queue that hosts corpusflow's workflows. */
-export async function hasWorkflowWorker(client: Client, taskQueue: string): Promise<boolean> {
-  const response = await client.workflowService.describeTaskQueue({
-    namespace: client.options.namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
-  });
-  return (response.pollers?.length ?? 0) > 0;
-}

@@ -240,5 +240,10 @@ async function removeParts(prefix: string, fileCount: number): Promise<void> {
     await Promise.all([storage.delete(part.documents), storage.delete(part.rejected), storage.delete(part.summary)]);
   }
   // A local folder also keeps the now empty directories; S3 has no directories to remove.
-  if (schemeOf(prefix) === 'file') await fs.rm(path.dirname(localPath(prefix)), { recursive: true, force: true });
+  if (schemeOf(prefix) === 'file') {
+    const shardFolder = path.dirname(localPath(prefix));
+    await fs.rm(shardFolder, { recursive: true, force: true });
+    // Other shards may still be writing parts; the folder goes once the last one is done.
+    await fs.rmdir(path.dirname(shardFolder)).catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 // WARC and WARC.gz input. HTML response records become pages; every other record is counted
 // as skipped by type. A file that ends mid-record (a truncated download) keeps every record
 // read before the break and reports the break as one rejection with its byte offset.
+import { createGunzip } from 'node:zlib';
 import { WARCParser } from 'warcio';
 import { storageFor } from '../storage';
 import type { InputRecord, ReaderOptions } from './records';
@@ -9,7 +10,11 @@ const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)/i;
 
 export async function* readWarcFile(uri: string, options: ReaderOptions): AsyncIterable<InputRecord> {
   const storage = await storageFor(uri);
-  const stream = await storage.openRead(uri);
+  const raw = await storage.openRead(uri);
+  // Node's gunzip reads every gzip member of a record-per-member WARC.gz and, unlike the
+  // parser's own decompression, raises an error when the file ends inside a member.
+  const stream = /\.gz$/i.test(uri) ? raw.pipe(createGunzip()) : raw;
+  if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
   const parser = new WARCParser(stream as AsyncIterable<Uint8Array>);
 
   let recordIndex = 0;

@@ -9,7 +9,7 @@ import { formatIssues } from '../../workflows/validate';
 import { runWorkers } from '../../workers/run';
 import { TASK_QUEUES, readWorkerEnv } from '../../workers/config';
 import { UserError } from '../errors';
-import { connectClient, hasWorkflowWorker, workflowUrl } from '../temporal';
+import { connectClient, isLocalDefault, workflowUrl } from '../temporal';
 import { renderSummary } from '../summary';
 import { watchPipeline } from '../watch';
 
@@ -19,7 +19,7 @@ interface RunOptions {
   config?: string;
   exclude?: string[];
   id?: string;
-  worker: boolean;
+  worker: string;
   wait: boolean;
   progress: boolean;
 }
@@ -61,6 +61,18 @@ export function buildPipelineInput(options: Pick<RunOptions, 'input' | 'output' 
   return parsed.data;
 }
 
+/**
+ * `auto` starts a worker in this process when the server is the local dev server: the
+ * server's poller list still shows workers that exited minutes ago, so it cannot tell us
+ * whether one is really running. Extra workers on the same queue are harmless.
+ */
+function wantsInProcessWorker(mode: string, address: string): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  if (mode !== 'auto') throw new UserError(`Invalid --worker "${mode}": expected auto, always or never.`);
+  return isLocalDefault(address);
+}
+
 async function runPipeline(options: RunOptions): Promise<void> {
   const input = buildPipelineInput(options);
   const client = await connectClient({ startLocalServer: true });
@@ -69,8 +81,8 @@ async function runPipeline(options: RunOptions): Promise<void> {
 
   const stopWorker = new AbortController();
   let worker: Promise<void> | undefined;
-  if (options.worker && !(await hasWorkflowWorker(client, taskQueue))) {
-    console.error(`No worker polls the "${taskQueue}" queue; starting an all-in-one worker in this process (stop it with Ctrl-C, or run "corpusflow up" in another terminal).`);
+  if (wantsInProcessWorker(options.worker, env.TEMPORAL_ADDRESS)) {
+    console.error(`Starting an all-in-one worker in this process for the run (pass --worker never when "corpusflow up" or other workers serve the "${taskQueue}" queue).`);
     await new Promise<void>((resolve, reject) => {
       worker = runWorkers({ queues: TASK_QUEUES, onReady: resolve, signal: stopWorker.signal });
       worker.catch(reject);
@@ -104,7 +116,7 @@ export function runCommand(): Command {
     .option('-c, --config <file.json>', 'JSON file with pipeline options; flags override it')
     .option('--exclude <glob...>', 'glob patterns, relative to the input folder, of files to leave out')
     .option('--id <workflowId>', 'workflow id to use (default: pipeline-<time>-<random>)')
-    .option('--no-worker', 'never start an in-process worker, even when none is polling')
+    .option('--worker <mode>', 'auto: run a worker in this process when the server is the local dev server; always; never', 'auto')
     .option('--no-wait', 'print the workflow id and return without waiting for the result')
     .option('--no-progress', 'do not draw the progress bar')
     .action(async (options: RunOptions) => runPipeline(options));
