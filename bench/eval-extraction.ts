@@ -208,13 +208,18 @@ function summarizeSegments(pages: SegmentCounts[]): Summary {
   };
 }
 
-/** Text of Readability's expected HTML: tags removed, block boundaries kept as spaces. */
+const INLINE_TAGS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var']);
+
+/** Text of Readability's expected HTML: tags removed, boundaries of non-inline elements kept as spaces. */
 export function htmlToPlainText(html: string): string {
   const parts: string[] = [];
+  const boundary = (name: string): void => {
+    if (!INLINE_TAGS.has(name)) parts.push(' ');
+  };
   const parser = new Parser({
     ontext: (text) => parts.push(text),
-    onopentag: () => parts.push(' '),
-    onclosetag: () => parts.push(' '),
+    onopentag: boundary,
+    onclosetag: boundary,
   });
   parser.end(html);
   return collapse(parts.join('')).trim();

@@ -3,7 +3,7 @@
 // under common ancestors: paragraphs vote for their parent and, more weakly, for the two
 // ancestors above it, and the best-voted container (weighted by how little of its text is
 // link text) is the main content. This is the scheme Arc90's Readability popularised.
-import { classAndId, collectText, elementsOf, isTag, isText, outermostMatches, removeNode, type ChildNode, type Element, type ParentNode } from './dom';
+import { classAndId, collectText, elementsOf, findFirst, isTag, isText, outermostMatches, removeNode, type ChildNode, type Element, type ParentNode } from './dom';
 
 /** Elements that never carry article text. */
 const NON_CONTENT_TAGS = new Set([
@@ -19,7 +19,7 @@ const NEGATIVE_WORDS = new Set([
   'ads', 'adsense', 'sponsor', 'sponsored', 'banner', 'popup', 'modal', 'overlay', 'pagination', 'pager', 'masthead',
   'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
   'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
-  'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header',
+  'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header', 'edit', 'editsection',
 ]);
 
 /** Class or id words that mark main content and outweigh a negative word on the same element. */
@@ -28,8 +28,14 @@ const POSITIVE_WORDS = new Set([
   'question', 'prose', 'markdown', 'page', 'column',
 ]);
 
+/**
+ * Words of the class and id. Ids of four or more words are left out: they are usually slugs
+ * of a heading ("sharing-with-a-single-developer"), not names of page parts.
+ */
 function hintWords(element: Element): string[] {
-  return classAndId(element).split(/[\s_-]+/).filter(Boolean);
+  const classWords = (element.attribs.class ?? '').toLowerCase().split(/[\s_-]+/).filter(Boolean);
+  const idWords = (element.attribs.id ?? '').toLowerCase().split(/[\s_-]+/).filter(Boolean);
+  return idWords.length <= 3 ? [...classWords, ...idWords] : classWords;
 }
 
 function classWeight(element: Element): number {
@@ -40,8 +46,12 @@ function classWeight(element: Element): number {
   return weight;
 }
 
+/** Classes that hide text from sighted readers (screen-reader labels such as "Media caption"). */
+const SCREEN_READER_CLASSES = /(^|\s)(sr-only|screen-reader-text|screen-reader-only|visually-hidden|visuallyhidden|off-screen|offscreen|a11y-hidden)(\s|$)/i;
+
 function isHidden(element: Element): boolean {
   if (element.attribs.hidden !== undefined) return true;
+  if (SCREEN_READER_CLASSES.test(element.attribs.class ?? '')) return true;
   if (element.attribs['aria-hidden'] === 'true') return true;
   const style = (element.attribs.style ?? '').toLowerCase().replace(/\s+/g, '');
   return style.includes('display:none') || style.includes('visibility:hidden');
@@ -62,7 +72,7 @@ export interface TextStats {
 /** Text length, link-text length and comma count below every element; one post-order pass. */
 export function computeTextStats(root: ParentNode): Map<Element, TextStats> {
   const stats = new Map<Element, TextStats>();
-  const order = [...elementsOf(root)];
+  const order = isTag(root) ? [root, ...elementsOf(root)] : [...elementsOf(root)];
   for (let i = order.length - 1; i >= 0; i--) {
     const element = order[i]!;
     const total: TextStats = { text: 0, link: 0, commas: 0 };
@@ -90,10 +100,13 @@ function linkDensity(stats: TextStats | undefined): number {
   return stats.link / stats.text;
 }
 
+/** Never removed by class hints: page roots, and table parts, whose removal would shift columns. */
+const HINT_PROOF_TAGS = new Set(['html', 'body', 'main', 'article', 'td', 'th', 'tr', 'thead', 'tbody', 'tfoot', 'cf-math', 'cf-post']);
+
 /** Removes elements whose class or id names page chrome, unless they hold most of the page's text. */
 export function removeChromeByHints(root: ParentNode, stats: Map<Element, TextStats>, totalText: number): void {
   const removable = outermostMatches(root, (element) => {
-    if (element.name === 'body' || element.name === 'html' || element.name === 'main' || element.name === 'article') return false;
+    if (HINT_PROOF_TAGS.has(element.name)) return false;
     if (classWeight(element) >= 0) return false;
     const text = stats.get(element)?.text ?? 0;
     return text < totalText * 0.4;
@@ -181,7 +194,7 @@ export function selectMainContent(root: Element, stats: Map<Element, TextStats>)
   }
   if (!best) return [root];
 
-  const siblings = withGoodSiblings(best, bestScore, scores, stats);
+  const siblings = repeatedSections(best, root, stats) ?? withGoodSiblings(best, bestScore, scores, stats);
   const leads = leadBlocks(best, root, stats).filter((lead) => !siblings.includes(lead));
   return [...leads, ...siblings];
 }
@@ -221,6 +234,35 @@ function leadBlocks(best: Element, root: Element, stats: Map<Element, TextStats>
     child = parent;
   }
   return leads;
+}
+
+/**
+ * Article bodies split into several sections (between figures or ads) repeat the same wrapper.
+ * Looks up to eight levels above the chosen container for siblings that share its tag and
+ * class and hold prose paragraphs, and returns them all in document order.
+ */
+const MAX_SECTION_LEVELS = 8;
+
+function repeatedSections(best: Element, root: Element, stats: Map<Element, TextStats>): Element[] | undefined {
+  let current: Element = best;
+  for (let level = 0; level < MAX_SECTION_LEVELS; level++) {
+    const parent = current.parent;
+    if (!parent || !isTag(parent)) return undefined;
+    const signature = current.attribs.class;
+    if (signature) {
+      const repeats = parent.children.filter((sibling): sibling is Element => {
+        if (!isTag(sibling) || sibling.name !== current.name || sibling.attribs.class !== signature) return false;
+        if (sibling === current) return true;
+        const siblingStats = stats.get(sibling);
+        if (!siblingStats || siblingStats.text < 200 || linkDensity(siblingStats) >= 0.2) return false;
+        return findFirst(sibling, (element) => element.name === 'p' && (stats.get(element)?.text ?? 0) >= 80) !== undefined;
+      });
+      if (repeats.length > 1) return repeats;
+    }
+    if (parent === root) return undefined;
+    current = parent;
+  }
+  return undefined;
 }
 
 function withGoodSiblings(best: Element, bestScore: number, scores: Map<Element, number>, stats: Map<Element, TextStats>): ChildNode[] {

@@ -1,7 +1,7 @@
 // Code blocks: exact text of a <pre>, the language the page names for it, and the Markdown
 // fence around it. Line-number gutters and copy buttons are removed before rendering, by
 // removeCodeChrome(), because highlighters put them inside or beside the <pre>.
-import { classList, collectText, isTag, isText, outermostMatches, removeNode, type Element, type ParentNode } from './dom';
+import { classList, collectText, findFirst, isTag, isText, outermostMatches, removeNode, type Element, type ParentNode } from './dom';
 
 const GUTTER_CLASSES = new Set([
   'gutter',
@@ -23,9 +23,11 @@ function isGutter(element: Element): boolean {
   return classList(element).some((name) => GUTTER_CLASSES.has(name));
 }
 
+/** Copy buttons are short controls; a wrapper named after the clipboard that holds the code itself is kept. */
 function isCopyButton(element: Element): boolean {
   if (element.name === 'button') return true;
-  return classList(element).some((name) => /(^|[-_])(copy|clipboard)([-_]|$)/.test(name));
+  if (!classList(element).some((name) => /(^|[-_])(copy|clipboard)([-_]|$)/.test(name))) return false;
+  return findFirst(element, (child) => child.name === 'pre' || child.name === 'code') === undefined && collectText(element).trim().length <= 20;
 }
 
 /** Removes line-number gutters everywhere and copy buttons near code. Returns how many. */
