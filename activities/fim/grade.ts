@@ -15,6 +15,7 @@ import { emptyOutcomeCounts, type SandboxResult } from '../sandbox/schema';
 import { readJsonlRecords } from '../shards/jsonl-reader';
 import { JsonlShardWriter } from '../shards/jsonl-writer';
 import { storageFor } from '../storage';
+import { parseActivityInput } from './parse-input';
 import { fimPaths } from './paths';
 import { manifestUsage } from './usage';
 import { fimPrompt } from './prompt';
@@ -115,7 +116,7 @@ async function gradeAll(runner: SandboxRunner, candidates: FimCandidate[], resul
 }
 
 export async function gradeFimExercises(runner: SandboxRunner, rawInput: GradeFimInput): Promise<GradeFimOutput> {
-  const input = GradeFimInput.parse(rawInput);
+  const input = parseActivityInput('gradeFimExercises', GradeFimInput, rawInput);
   const paths = fimPaths(input.outputUri);
   const storage = await storageFor(paths.manifest);
   if (await storage.stat(paths.manifest)) {

@@ -4,10 +4,11 @@
 import type { z } from 'zod';
 import type { RejectedRecord } from '../../schemas/document';
 import { emptyStats, type StageStats } from '../../schemas/stats';
-import { activityLogger } from '../llm/log';
+import { activityLogger, heartbeat } from '../llm/log';
 import { JsonlShardWriter } from '../shards/jsonl-writer';
 import { storageFor } from '../storage';
 import { findCandidateSpans, type SpanFinderResult } from './find-spans';
+import { parseActivityInput } from './parse-input';
 import { fimPaths } from './paths';
 import { fimRequest } from './prompt';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from './run-tests';
@@ -58,6 +59,7 @@ async function pickSpans(
     if (candidates.some((other) => spansOverlap(other.span, span))) continue;
     const cut = cutSpan(record.code, span);
     const probe = await runRecordTests(runner, record, fillGuess(cut.excerpt, cut.indent, COVERAGE_PROBE), settings.limits);
+    heartbeat({ phase: 'pick_spans', recordId: record.id });
     if (probe.outcome === 'passed') {
       untested += 1;
       continue;
@@ -73,7 +75,7 @@ async function pickSpans(
 }
 
 export async function prepareFimExercises(runner: SandboxRunner, rawInput: PrepareFimInput): Promise<PrepareFimOutput> {
-  const input = PrepareFimInput.parse(rawInput);
+  const input = parseActivityInput('prepareFimExercises', PrepareFimInput, rawInput);
   const paths = fimPaths(input.outputUri);
   const storage = await storageFor(paths.prepareSummary);
   if (await storage.stat(paths.prepareSummary)) {

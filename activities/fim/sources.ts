@@ -1,8 +1,10 @@
 // Reads programs with tests: HumanEval lines or CodeWithTests lines. A line that is not valid
 // becomes a rejected record naming the file, line and field, never a failed activity.
+import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { RejectedRecord } from '../../schemas/document';
 import { readJsonlLines } from '../shards/jsonl-reader';
+import { storageFor } from '../storage';
 import { CodeWithTests } from './schema';
 
 /** One HumanEval problem as distributed (HumanEval.jsonl.gz). */
@@ -35,6 +37,9 @@ function fromHumanEval(problem: z.infer<typeof HumanEvalProblem>): CodeWithTests
 }
 
 export async function loadPrograms(uri: string, format: 'humaneval' | 'code_with_tests', stage: string): Promise<LoadedPrograms> {
+  if (!(await (await storageFor(uri)).stat(uri))) {
+    throw ApplicationFailure.nonRetryable(`Input file not found: ${uri}. Check the stage's inputUri.`, 'InputNotFound');
+  }
   const loaded: LoadedPrograms = { records: [], rejected: [] };
   let recordIndex = 0;
   for await (const line of readJsonlLines(uri)) {

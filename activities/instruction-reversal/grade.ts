@@ -5,6 +5,7 @@
 import type { Document, RejectedRecord } from '../../schemas/document';
 import { LlmResult } from '../../schemas/llm';
 import { emptyStats, type StageStats } from '../../schemas/stats';
+import { parseActivityInput } from '../fim/parse-input';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from '../fim/run-tests';
 import { CodeWithTests } from '../fim/schema';
 import { tokenSimilarity } from '../fim/similarity';
@@ -104,7 +105,7 @@ function countDrop(stats: StageStats, reason: string): void {
 }
 
 export async function gradeReversal(runner: SandboxRunner, rawInput: GradeReversalInput): Promise<GradeReversalOutput> {
-  const input = GradeReversalInput.parse(rawInput);
+  const input = parseActivityInput('gradeReversal', GradeReversalInput, rawInput);
   const paths = reversalPaths(input.outputUri);
   const storage = await storageFor(paths.manifest);
   if (await storage.stat(paths.manifest)) {

@@ -3,6 +3,7 @@
 import type { RejectedRecord } from '../../schemas/document';
 import { emptyStats } from '../../schemas/stats';
 import type { SandboxRunner } from '../fim/run-tests';
+import { parseActivityInput } from '../fim/parse-input';
 import { loadPrograms } from '../fim/sources';
 import { verifyOriginals } from '../fim/verify';
 import { activityLogger } from '../llm/log';
@@ -21,7 +22,7 @@ async function writeLines(uri: string, records: unknown[]): Promise<void> {
 }
 
 export async function prepareReversal(runner: SandboxRunner, rawInput: PrepareReversalInput): Promise<PrepareReversalOutput> {
-  const input = PrepareReversalInput.parse(rawInput);
+  const input = parseActivityInput('prepareReversal', PrepareReversalInput, rawInput);
   const paths = reversalPaths(input.outputUri);
   const storage = await storageFor(paths.prepareSummary);
   if (await storage.stat(paths.prepareSummary)) {

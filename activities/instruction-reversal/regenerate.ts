@@ -1,6 +1,7 @@
 // Phase 2 of instruction reversal (cpu queue): turn each instruction the generator wrote into a
 // request that carries the instruction alone, so the regenerated code cannot copy the original.
 import { LlmResult } from '../../schemas/llm';
+import { parseActivityInput } from '../fim/parse-input';
 import { readJsonlRecords } from '../shards/jsonl-reader';
 import { JsonlShardWriter } from '../shards/jsonl-writer';
 import { storageFor } from '../storage';
@@ -9,7 +10,7 @@ import { regenerationRequest } from './prompt';
 import { BuildRegenerationInput, BuildRegenerationOutput, InstructionReply } from './schema';
 
 export async function buildRegenerationRequests(rawInput: BuildRegenerationInput): Promise<BuildRegenerationOutput> {
-  const input = BuildRegenerationInput.parse(rawInput);
+  const input = parseActivityInput('buildRegenerationRequests', BuildRegenerationInput, rawInput);
   const paths = reversalPaths(input.outputUri);
   const storage = await storageFor(paths.regenerationSummary);
   if (await storage.stat(paths.regenerationSummary)) {

@@ -1,0 +1,162 @@
+// fimExercises and instructionReversal on the real Temporal dev server, with the sandbox, llm and
+// cpu activities on their own task queues and the stub model as generator.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFimActivities } from '../../activities/fim/activities';
+import { registerFimResponseSchemas } from '../../activities/fim/prompt';
+import type { CodeWithTests } from '../../activities/fim/schema';
+import { createReversalSandboxActivities, reversalCpuActivities } from '../../activities/instruction-reversal/activities';
+import { registerReversalResponseSchemas } from '../../activities/instruction-reversal/prompt';
+import * as llmActivities from '../../activities/llm';
+import { SandboxConfig } from '../../activities/sandbox/config';
+import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
+import type { Document } from '../../schemas/document';
+import { LlmConfig } from '../../schemas/llm';
+import { fimExercises } from '../../workflows/fim';
+import { instructionReversal } from '../../workflows/instruction-reversal';
+import { startOpenAIStub, type OpenAIStub, type StubModelRequest, type StubReply } from '../support/openai-stub';
+import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
+
+const runner = { config: SandboxConfig.parse({}), isolation: 'bubblewrap' as const };
+
+const programs: CodeWithTests[] = [
+  {
+    id: 'clamp',
+    language: 'python',
+    code: 'def clamp(x, low, high):\n    if x < low:\n        return low\n    if x > high:\n        return high\n    return x\n',
+    tests: 'from program import clamp\ndef test_low():\n    assert clamp(-5, 0, 10) == 0\ndef test_high():\n    assert clamp(50, 0, 10) == 10\ndef test_inside():\n    assert clamp(5, 0, 10) == 5\n',
+    testStyle: 'functions',
+    source: 'handwritten',
+    benchmarkDerived: false,
+  },
+  {
+    id: 'mean',
+    language: 'python',
+    code: 'def mean(values):\n    total = 0\n    for value in values:\n        total += value\n    return total / len(values)\n',
+    tests: 'from program import mean\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\ndef test_single():\n    assert mean([4]) == 4\n',
+    testStyle: 'functions',
+    source: 'handwritten',
+    benchmarkDerived: false,
+  },
+];
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let stub: OpenAIStub;
+let root: string;
+let inputUri: string;
+
+/** The lines of `original` that the marker line of `excerpt` replaced. */
+function deletedLines(original: string, excerpt: string): string {
+  const before = excerpt.split('\n');
+  const marker = before.findIndex((line) => line.trim() === '<MISSING CODE>');
+  const lines = original.split('\n');
+  return lines.slice(marker, lines.length - (before.length - marker - 1)).join('\n');
+}
+
+/** FIM: answers clamp correctly and mean wrongly. Reversal: copies clamp back, breaks mean. */
+function stubGenerator(request: StubModelRequest): StubReply {
+  if (request.prompt.includes('<MISSING CODE>')) {
+    const excerpt = /```python\n([\s\S]*)\n```/.exec(request.prompt)![1]!;
+    const id = excerpt.includes('def clamp') ? 'clamp' : 'mean';
+    const guess = id === 'clamp' ? deletedLines(programs[0]!.code, excerpt) : 'pass';
+    return { content: JSON.stringify({ background: 'b', reasoning: 'r', guess }) };
+  }
+  const source = /```python\n([\s\S]*)\n```/.exec(request.prompt)?.[1];
+  if (source !== undefined) return { content: JSON.stringify({ instruction: `Rewrite program <${source.includes('def clamp') ? 'clamp' : 'mean'}>.` }) };
+  const id = /program <(\w+)>/.exec(request.prompt)![1]!;
+  const code = id === 'clamp' ? programs[0]!.code : 'def mean(values):\n    return 0\n';
+  return { content: JSON.stringify({ code }) };
+}
+
+async function readAll<T>(uri: string): Promise<T[]> {
+  const records: T[] = [];
+  for await (const record of readJsonlRecords<T>(uri)) records.push(record);
+  return records;
+}
+
+/** Runs the workflow worker on `<prefix>-cpu` and activity workers on `-llm` and `-sandbox` until `until` settles. */
+async function runWorkers<T>(prefix: string, until: Promise<T>): Promise<T> {
+  const connection = env.nativeConnection;
+  const cpu = await Worker.create({ connection, taskQueue: `${prefix}-cpu`, workflowBundle: bundle, activities: reversalCpuActivities });
+  const llm = await Worker.create({ connection, taskQueue: `${prefix}-llm`, activities: llmActivities });
+  const sandbox = await Worker.create({ connection, taskQueue: `${prefix}-sandbox`, activities: { ...createFimActivities(runner), ...createReversalSandboxActivities(runner) } });
+  return sandbox.runUntil(llm.runUntil(cpu.runUntil(until)));
+}
+
+function llmConfig(): LlmConfig {
+  return LlmConfig.parse({ roles: { generator: { baseURL: stub.baseURL, model: 'stub-model', structuredOutput: 'json_object' } }, cacheUri: path.join(root, 'llm-cache') });
+}
+
+beforeAll(async () => {
+  registerFimResponseSchemas();
+  registerReversalResponseSchemas();
+  env = await startTemporalDevServer();
+  bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'code-stages-bundle.ts') });
+  stub = await startOpenAIStub({ respond: stubGenerator });
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'code-stages-'));
+  inputUri = path.join(root, 'programs.jsonl');
+  await fs.writeFile(inputUri, programs.map((record) => JSON.stringify(record)).join('\n') + '\n');
+}, 120_000);
+
+afterAll(async () => {
+  await stub?.close();
+  await env?.teardown();
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('fimExercises workflow', { timeout: 120_000 }, () => {
+  it('keeps the exercise the stub solves', async () => {
+    const prefix = uniqueTaskQueue('fim');
+    const handle = await env.client.workflow.start(fimExercises, {
+      args: [{ inputUri, outputUri: path.join(root, 'fim'), llm: llmConfig() }],
+      taskQueue: `${prefix}-cpu`,
+      workflowId: `${prefix}-workflow`,
+    });
+    const result = await runWorkers(prefix, handle.result());
+
+    const kept = await readAll<Document>(result.exercisesUri);
+    expect(kept.map((document) => document.metadata.sourceId)).toEqual(['clamp']);
+    expect(result.stats.total).toBe(2);
+    expect(result.prepareStats.kept).toBe(2);
+    expect(result.llmUsage.calls).toBe(2);
+    await expect(fs.stat(result.manifestUri)).resolves.toBeDefined();
+  });
+
+  it('fails at once on invalid settings', async () => {
+    const prefix = uniqueTaskQueue('fim-invalid');
+    const handle = await env.client.workflow.start(fimExercises, {
+      args: [{ inputUri, outputUri: path.join(root, 'fim-invalid'), settings: { spansPerProgram: 0 }, llm: llmConfig() }],
+      taskQueue: `${prefix}-cpu`,
+      workflowId: `${prefix}-workflow`,
+    });
+    const failure = await runWorkers(prefix, handle.result().catch((error: unknown) => error));
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(((failure as WorkflowFailedError).cause?.cause as Error | undefined)?.message).toBe(
+      'Invalid prepareFimExercises input: settings.spansPerProgram: Too small: expected number to be >0',
+    );
+  });
+});
+
+describe('instructionReversal workflow', { timeout: 120_000 }, () => {
+  it('keeps the faithful stub pair only', async () => {
+    const prefix = uniqueTaskQueue('reversal');
+    const handle = await env.client.workflow.start(instructionReversal, {
+      args: [{ inputUri, outputUri: path.join(root, 'reversal'), llm: llmConfig() }],
+      taskQueue: `${prefix}-cpu`,
+      workflowId: `${prefix}-workflow`,
+    });
+    const result = await runWorkers(prefix, handle.result());
+
+    const pairs = await readAll<Document>(result.pairsUri);
+    expect(pairs.map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
+    expect(result.stats.droppedByReason).toEqual({ low_fidelity: 1 });
+    expect(result.llmUsage.calls).toBe(4);
+  });
+});
