@@ -1,7 +1,8 @@
 // Per-model concurrency, requests-per-minute and tokens-per-minute limits, shared by every
 // activity in one worker process (module state), plus the pause a 429's Retry-After imposes.
-// Budgets are checked over a sliding 60-second window of admissions, as the OpenAI stub
-// enforces them; providers document per-minute limits without saying how they measure them.
+// Requests are paced evenly at the budget's rate, and a sliding 60-second window of admissions
+// (how the OpenAI stub enforces budgets) guarantees no minute ever exceeds it. Pacing keeps a
+// queue of requests from spending a whole minute's budget in the first seconds.
 import type { RateLimits } from '../../schemas/llm';
 
 const windowMs = 60_000;
@@ -16,6 +17,7 @@ interface Waiter {
 export class ModelLimiter {
   private inFlight = 0;
   private pausedUntilMs = 0;
+  private nextPacedAtMs = 0;
   private readonly admissions: Array<{ atMs: number; tokens: number }> = [];
   private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -62,6 +64,7 @@ export class ModelLimiter {
         const waiter = this.waiters.shift()!;
         this.inFlight += 1;
         this.admissions.push({ atMs: now, tokens: waiter.tokens });
+        this.nextPacedAtMs = Math.max(now, this.nextPacedAtMs) + this.spacingMs(waiter.tokens);
         waiter.grant();
         continue;
       }
@@ -76,7 +79,7 @@ export class ModelLimiter {
     if (now < this.pausedUntilMs) return this.pausedUntilMs - now;
     if (this.inFlight >= this.limits.concurrency) return Infinity;
 
-    let waitMs = 0;
+    let waitMs = Math.max(0, this.nextPacedAtMs - now);
     const { requestsPerMinute, tokensPerMinute } = this.limits;
     if (requestsPerMinute !== undefined && this.admissions.length >= requestsPerMinute) {
       const oldestThatMustLeave = this.admissions[this.admissions.length - requestsPerMinute]!;
@@ -91,6 +94,14 @@ export class ModelLimiter {
       }
     }
     return Math.max(0, waitMs);
+  }
+
+  /** Time a request of `tokens` uses of the budgets at their steady rate. */
+  private spacingMs(tokens: number): number {
+    const { requestsPerMinute, tokensPerMinute } = this.limits;
+    const byRequests = requestsPerMinute !== undefined ? windowMs / requestsPerMinute : 0;
+    const byTokens = tokensPerMinute !== undefined ? (tokens * windowMs) / tokensPerMinute : 0;
+    return Math.max(byRequests, byTokens);
   }
 
   private wakeAfter(ms: number): void {
