@@ -268,11 +268,16 @@ export async function run(): Promise<void> {
   for (const benchmark of BENCHMARKS) {
     const indexes = pages.flatMap((page, i) => (page.benchmark === benchmark ? [i] : []));
     const subset = indexes.map((i) => pages[i]!);
+    const pageLines: string[][] = [];
     for (const [tool, texts] of tools) {
       const { summary, perPage } = scoreBenchmark(benchmark, subset, indexes.map((i) => texts[i]!));
       const cells = [summary.precision, summary.recall, summary.f1, summary.accuracy].map((value) => value.toFixed(3).padStart(9));
       console.log(`${benchmark.padEnd(12)} ${String(subset.length).padStart(5)}  ${tool.padEnd(20)}${cells.join(' ')}`);
-      if (showPages && tool === 'corpusflow') for (const line of perPage) console.log(`    ${line}`);
+      pageLines.push(perPage);
+    }
+    if (showPages) {
+      console.log(`    per page: ${tools.map(([tool]) => tool).join(' | ')}`);
+      pageLines[0]!.forEach((line, i) => console.log(`    ${[line, ...pageLines.slice(1).map((lines) => lines[i]!.replace(/^[^:]*: /, ''))].join(' | ')}`));
     }
   }
 }

@@ -193,10 +193,30 @@ export function selectMainContent(root: Element, stats: Map<Element, TextStats>)
     }
   }
   if (!best) return [root];
+  best = climbToProse(best, root, stats);
 
   const siblings = repeatedSections(best, root, stats) ?? withGoodSiblings(best, bestScore, scores, stats);
   const leads = leadBlocks(best, root, stats).filter((lead) => !siblings.includes(lead));
   return [...leads, ...siblings];
+}
+
+/**
+ * Pages built from structured parts (a recipe's ingredients, steps and tips) give most of
+ * their text no paragraph to vote with, so the best-voted container holds only a small share
+ * of it. Climbs while the chosen container holds under 40% of its parent's text and the
+ * parent is not link-heavy.
+ */
+function climbToProse(best: Element, root: Element, stats: Map<Element, TextStats>): Element {
+  const bestText = stats.get(best)?.text ?? 0;
+  let chosen = best;
+  let ancestor = best.parent;
+  for (let level = 0; level < 4 && ancestor && isTag(ancestor) && ancestor !== root; level++) {
+    const ancestorStats = stats.get(ancestor);
+    if (!ancestorStats || linkDensity(ancestorStats) >= 0.2) break;
+    if (bestText < ancestorStats.text * 0.4) chosen = ancestor;
+    ancestor = ancestor.parent;
+  }
+  return chosen;
 }
 
 /** Class words of an article's standfirst or subtitle, which often sits outside the body container. */
