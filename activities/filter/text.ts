@@ -1,7 +1,7 @@
 // Splitting text into the units the quality rules count: words, lines and paragraphs.
 
-// Scripts written without spaces between words; a whitespace split would make each sentence
-// one "word", so these go through the ICU word segmenter instead.
+// Scripts written without spaces between words. The ICU word segmenter splits them by
+// dictionary; it costs about 3 µs per character, so it only sees the tokens that contain them.
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 // A word starts and ends with a letter, mark or digit and may contain apostrophes, hyphens,
@@ -11,14 +11,21 @@ const WORD = /[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}'’\-_.@/&]*[\p{L}\p{M}\p{N}]
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** Splits text into words: letter/digit runs, or ICU word segments in scripts without spaces. */
+/** Splits text into words: letter/digit runs, cut further by the ICU segmenter in scripts without spaces. */
 export function splitWords(text: string): string[] {
-  if (!NO_SPACE_SCRIPT.test(text)) return text.match(WORD) ?? [];
+  const tokens = text.match(WORD) ?? [];
+  if (!NO_SPACE_SCRIPT.test(text)) return tokens;
 
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   const words: string[] = [];
-  for (const segment of segmenter.segment(text)) {
-    if (segment.isWordLike) words.push(segment.segment);
+  for (const token of tokens) {
+    if (!NO_SPACE_SCRIPT.test(token)) {
+      words.push(token);
+      continue;
+    }
+    for (const segment of segmenter.segment(token)) {
+      if (segment.isWordLike) words.push(segment.segment);
+    }
   }
   return words;
 }
