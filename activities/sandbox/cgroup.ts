@@ -68,8 +68,8 @@ async function readNumber(file: string): Promise<number | undefined> {
 }
 
 async function killMembers(procsFile: string): Promise<void> {
-  // A member may fork while we kill, so repeat until the list is empty (bounded).
-  for (let round = 0; round < 20; round += 1) {
+  // A member may fork while we kill, so repeat until the list is empty (bounded to about a second).
+  for (let round = 0; round < 200; round += 1) {
     const text = await readFile(procsFile, 'utf8').catch(() => '');
     const pids = text.split('\n').filter(Boolean).map(Number);
     if (pids.length === 0) return;
@@ -80,7 +80,7 @@ async function killMembers(procsFile: string): Promise<void> {
         // Already gone.
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

@@ -125,8 +125,11 @@ async function execute(argv: string[], cwd: string, limits: SandboxLimits, maxSt
   let wallClockExceeded = false;
   let outputExceeded = false;
   let processLimitHits = 0;
+  let exited = false;
 
   const killTree = (): void => {
+    // After exit the process group id may belong to a new, unrelated process.
+    if (exited) return;
     // Killing bubblewrap makes its pid-namespace init die (--die-with-parent), and the kernel then
     // kills every process of that namespace; the cgroup kill also covers the moments before it.
     if (child.pid) {
@@ -167,6 +170,7 @@ async function execute(argv: string[], cwd: string, limits: SandboxLimits, maxSt
     child.once('error', reject);
     child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
   }).finally(() => {
+    exited = true;
     clearTimeout(wallClock);
     if (poll) clearInterval(poll);
   });
