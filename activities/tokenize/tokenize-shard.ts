@@ -27,6 +27,7 @@ import { renderChat, renderPreference } from './chat';
 import { cl100k } from './cl100k';
 import { activityLog, heartbeat } from './context';
 import { IndexedDatasetWriter } from './indexed-dataset';
+import { TokenBuffer } from './piece-cache';
 import { ParquetTextWriter } from './text-export';
 import { END_OF_DOCUMENT_ID, PADDED_VOCAB_SIZE, tokenDtypeFor } from './vocabulary';
 
@@ -141,6 +142,8 @@ export async function tokenizeShard(rawInput: TokenizeShardInput): Promise<Token
 
 interface Sinks {
   datasets: Map<Role, IndexedDatasetWriter>;
+  /** Reused for every document of the shard so that encoding allocates nothing per document. */
+  buffer: TokenBuffer;
   jsonl?: JsonlShardWriter;
   parquet?: ParquetTextWriter;
 }
@@ -155,6 +158,7 @@ async function openSinks(params: ReturnType<typeof TokenizeShardInput.parse>, pa
   const exportsText = params.format === 'document';
   return {
     datasets,
+    buffer: new TokenBuffer(),
     jsonl: exportsText && params.exports.jsonl ? await JsonlShardWriter.open(paths.jsonl) : undefined,
     parquet: exportsText && params.exports.parquet ? await ParquetTextWriter.open(paths.parquet) : undefined,
   };
@@ -180,9 +184,10 @@ async function tokenizeLine(text: string, format: RecordFormat, encoder: ReturnT
     const parsed = Document.safeParse(value);
     if (!parsed.success) return documentProblem(value, parsed.error.issues[0]);
     const document = parsed.data;
-    const ids = encoder.encode(document.text);
-    ids.push(END_OF_DOCUMENT_ID);
-    await write('tokens', ids);
+    sinks.buffer.clear();
+    encoder.encodeInto(document.text, sinks.buffer);
+    sinks.buffer.push(END_OF_DOCUMENT_ID);
+    await sinks.datasets.get('tokens')!.addDocument(sinks.buffer.view());
     await sinks.jsonl?.write(document);
     await sinks.parquet?.write(document);
     return undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
 import { cl100k } from '../../../activities/tokenize/cl100k';
 import { PADDED_VOCAB_SIZE, SPECIAL_TOKENS } from '../../../activities/tokenize/vocabulary';
-import { HARD_CASES, pythonTiktokenIds, sharedDocuments } from './fixtures';
+import { ALPHABET, HARD_CASES, pythonTiktokenIds, randomText, sharedDocuments } from './fixtures';
 
 const encoder = cl100k();
 const cases = [...Object.entries(HARD_CASES).map(([name, text]) => ({ name, text })), ...sharedDocuments()];
@@ -19,6 +19,14 @@ describe('cl100k encoder', () => {
     cases.forEach(({ name, text }, index) => {
       expect(encoder.encode(text), name).toEqual(expected[index]);
     });
+  });
+
+  it('matches Python tiktoken ids on random text', () => {
+    // Lone surrogates are left out: a JSON string cannot carry them to Python intact.
+    const alphabet = ALPHABET.filter((entry) => !/^[\ud800-\udfff]$/.test(entry));
+    const texts = Array.from({ length: 600 }, (_, seed) => randomText(seed + 1, 1 + (seed % 60), alphabet));
+    const expected = pythonTiktokenIds(texts);
+    texts.forEach((text, index) => expect(encoder.encode(text), JSON.stringify(text)).toEqual(expected[index]));
   });
 
   it('matches the tiktoken WebAssembly build', () => {

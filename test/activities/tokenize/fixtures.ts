@@ -22,6 +22,25 @@ export const HARD_CASES: Record<string, string> = {
   base64Blob: Buffer.from(Array.from({ length: 6000 }, (_, i) => (i * 7919 + 13) % 256)).toString('base64'),
 };
 
+// Characters chosen to hit every alternative and boundary of cl100k's pre-token pattern,
+// including lone surrogates (which become U+FFFD bytes when encoded).
+export const ALPHABET = [
+  'a', 'Z', 'é', 'ß', 'ſ', 'ǅ', '中', 'ア', '\u0301', '1', '٣', 'Ⅻ', '½', '𝟙', ' ', '  ', '\t', '\n', '\r', '\r\n',
+  '\u0085', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', "'", "'s", "'S", "'ll", "'Re", "'ve", "'d", "'m", "'t",
+  '.', ',', '!', '?', '-', '<|', '|>', '😀', '👍🏽', '\ud800', '\udc00', '$', '_', '"', '/',
+];
+
+/** Deterministic random text of `length` alphabet entries. */
+export function randomText(seed: number, length: number, alphabet = ALPHABET): string {
+  let state = seed;
+  let text = '';
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    text += alphabet[(state >>> 8) % alphabet.length];
+  }
+  return text;
+}
+
 /** Real documents: whatlang sentences, benchmark JSON Lines records and annotated article text. */
 export function sharedDocuments(): Array<{ name: string; text: string }> {
   const documents: Array<{ name: string; text: string }> = [];
@@ -45,7 +64,7 @@ export function sharedDocuments(): Array<{ name: string; text: string }> {
 
 /** Ids from OpenAI's Python tiktoken for each text, computed in one process. */
 export function pythonTiktokenIds(texts: string[]): number[][] {
-  const output = execFileSync(python, [path.join(import.meta.dirname, 'tiktoken_ids.py')], {
+  const output = execFileSync(python, [path.join(repoRoot, 'bench/tokenize_peer.py'), 'ids'], {
     cwd: repoRoot,
     input: JSON.stringify(texts),
     maxBuffer: 256 * 1024 * 1024,

@@ -1,0 +1,191 @@
+// Byte-pair merging with tiktoken's rule: repeatedly merge the adjacent pair of parts whose
+// concatenated bytes have the lowest rank, the leftmost pair on ties, until no pair is in the
+// vocabulary. Parts are always vocabulary tokens, and in cl100k a token's rank is its id, so a
+// merge is a lookup of (left id, right id) in a pair table built once from the ranks, with no
+// byte strings on the hot path.
+
+/** Open-addressing hash table from an id pair to the id of their concatenation. */
+export class PairTable {
+  private readonly lefts: Int32Array;
+  private readonly rights: Int32Array;
+  private readonly merged: Int32Array;
+  private readonly mask: number;
+
+  constructor(capacity: number) {
+    let size = 1;
+    while (size < capacity * 2) size *= 2;
+    this.lefts = new Int32Array(size).fill(-1);
+    this.rights = new Int32Array(size);
+    this.merged = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  private slot(left: number, right: number): number {
+    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca77)) & this.mask;
+  }
+
+  set(left: number, right: number, merged: number): void {
+    let slot = this.slot(left, right);
+    while (this.lefts[slot] !== -1 && (this.lefts[slot] !== left || this.rights[slot] !== right)) slot = (slot + 1) & this.mask;
+    this.lefts[slot] = left;
+    this.rights[slot] = right;
+    this.merged[slot] = merged;
+  }
+
+  /** Id of the token made of `left` then `right`, or -1 when the vocabulary has none. */
+  get(left: number, right: number): number {
+    let slot = this.slot(left, right);
+    for (;;) {
+      const stored = this.lefts[slot]!;
+      if (stored === -1) return -1;
+      if (stored === left && this.rights[slot] === right) return this.merged[slot]!;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
+/**
+ * Builds the pair table from every way of splitting each token into two tokens. `ranks` maps a
+ * token's bytes (one char per byte) to its rank, which equals its id.
+ */
+export function buildPairTable(ranks: Map<string, number>): PairTable {
+  const pairs: number[] = [];
+  for (const [bytes, id] of ranks) {
+    for (let split = 1; split < bytes.length; split++) {
+      const left = ranks.get(bytes.slice(0, split));
+      const right = ranks.get(bytes.slice(split));
+      if (left !== undefined && right !== undefined) pairs.push(left, right, id);
+    }
+  }
+  const table = new PairTable(pairs.length / 3);
+  for (let i = 0; i < pairs.length; i += 3) table.set(pairs[i]!, pairs[i + 1]!, pairs[i + 2]!);
+  return table;
+}
+
+const NO_PAIR = 0x7fffffff;
+
+/** Merges `ids` (initially one id per byte) in place and returns how many parts remain. Quadratic, for short pieces. */
+export function mergeShort(ids: Int32Array, pairs: PairTable): number {
+  let count = ids.length;
+  const pairRanks = new Int32Array(Math.max(count - 1, 0));
+  for (let i = 0; i + 1 < count; i++) {
+    const rank = pairs.get(ids[i]!, ids[i + 1]!);
+    pairRanks[i] = rank < 0 ? NO_PAIR : rank;
+  }
+
+  while (count > 1) {
+    let best = NO_PAIR;
+    let at = -1;
+    for (let i = 0; i + 1 < count; i++) {
+      if (pairRanks[i]! < best) {
+        best = pairRanks[i]!;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+
+    ids[at] = best;
+    ids.copyWithin(at + 1, at + 2, count);
+    pairRanks.copyWithin(at, at + 1, count - 1);
+    count -= 1;
+    if (at > 0) {
+      const left = pairs.get(ids[at - 1]!, ids[at]!);
+      pairRanks[at - 1] = left < 0 ? NO_PAIR : left;
+    }
+    if (at + 1 < count) {
+      const right = pairs.get(ids[at]!, ids[at + 1]!);
+      pairRanks[at] = right < 0 ? NO_PAIR : right;
+    }
+  }
+  return count;
+}
+
+/** The same merge with a binary heap over a linked list of parts, O(n log n) for long pieces. */
+export function mergeLong(ids: Int32Array, pairs: PairTable): number {
+  const n = ids.length;
+  // Parts are linked by position: next[i] is the position of the part after the one at i.
+  const next = new Int32Array(n + 1);
+  const prev = new Int32Array(n + 1);
+  const alive = new Uint8Array(n + 1).fill(1);
+  for (let i = 0; i <= n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  const heap = new MergeHeap();
+  const push = (left: number) => {
+    const right = next[left]!;
+    if (right >= n) return;
+    const rank = pairs.get(ids[left]!, ids[right]!);
+    if (rank >= 0) heap.push(rank, left, right);
+  };
+  for (let i = 0; i + 1 < n; i++) push(i);
+
+  while (heap.size > 0) {
+    const { rank, left, right } = heap.pop();
+    // Stale when either part has changed since the entry was pushed.
+    if (!alive[left] || !alive[right] || next[left] !== right || pairs.get(ids[left]!, ids[right]!) !== rank) continue;
+    ids[left] = rank;
+    alive[right] = 0;
+    next[left] = next[right]!;
+    prev[next[right]!] = left;
+    if (prev[left]! >= 0) push(prev[left]!);
+    push(left);
+  }
+
+  let count = 0;
+  for (let i = 0; i < n; i = next[i]!) ids[count++] = ids[i]!;
+  return count;
+}
+
+/** Min-heap of candidate merges ordered by rank, then by position (leftmost first). */
+class MergeHeap {
+  private readonly ranks: number[] = [];
+  private readonly lefts: number[] = [];
+  private readonly rights: number[] = [];
+
+  get size(): number {
+    return this.ranks.length;
+  }
+
+  push(rank: number, left: number, right: number): void {
+    this.ranks.push(rank);
+    this.lefts.push(left);
+    this.rights.push(right);
+    let i = this.ranks.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): { rank: number; left: number; right: number } {
+    const top = { rank: this.ranks[0]!, left: this.lefts[0]!, right: this.rights[0]! };
+    const last = this.ranks.length - 1;
+    this.swap(0, last);
+    this.ranks.pop();
+    this.lefts.pop();
+    this.rights.pop();
+    let i = 0;
+    for (;;) {
+      const child = 2 * i + 1;
+      let smallest = i;
+      if (child < this.ranks.length && this.less(child, smallest)) smallest = child;
+      if (child + 1 < this.ranks.length && this.less(child + 1, smallest)) smallest = child + 1;
+      if (smallest === i) return top;
+      this.swap(i, smallest);
+      i = smallest;
+    }
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.ranks[a]! < this.ranks[b]! || (this.ranks[a] === this.ranks[b] && this.lefts[a]! < this.lefts[b]!);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.ranks[a], this.ranks[b]] = [this.ranks[b]!, this.ranks[a]!];
+    [this.lefts[a], this.lefts[b]] = [this.lefts[b]!, this.lefts[a]!];
+    [this.rights[a], this.rights[b]] = [this.rights[b]!, this.rights[a]!];
+  }
+}
