@@ -2,8 +2,8 @@
 
 Reads /sandbox/input.json, a list of {"id", "code"}, and prints one JSON object mapping each id
 to {"spans": [...]} or {"error": "..."}. Runs inside the sandbox because parsing untrusted code
-can exhaust the stack or memory. A span is one to three consecutive statements of one block,
-inside a function body; a compound statement (if, for, while, with, try) counts with its block.
+can exhaust the stack or memory. A span is one to three consecutive statements of one block
+inside a function body. A compound statement (if, for, while, with, try) counts with its block.
 """
 import ast
 import json

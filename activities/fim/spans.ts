@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { CandidateSpan } from './schema';
 
-/** The line that replaces the deleted span in the excerpt the model sees. */
+/** Line that replaces the deleted span in the excerpt sent to the model. */
 export const FIM_MARKER = '<MISSING CODE>';
 
 // Spans whose whole text is one of these teach nothing: any guess of the same shape passes.
@@ -63,7 +63,7 @@ export function dedent(text: string): string {
   return lines.map((line) => line.slice(Math.min(common, /^[ \t]*/.exec(line)![0].length))).join('\n');
 }
 
-/** The program with the guess in place of the marker, re-indented to the removed span's indentation. */
+/** Puts the guess in place of the marker, re-indented to the removed span's indentation. */
 export function fillGuess(excerpt: string, indent: string, guess: string): string {
   const body = dedent(stripCodeFence(guess).replace(/^\s*\n/, '').replace(/\s+$/, ''));
   const indented = body.split('\n').map((line) => (line.trim() === '' ? '' : indent + line)).join('\n');

@@ -29,7 +29,7 @@ export function instructionRequest(record: CodeWithTests): LlmRequest {
   return { id: record.id, messages: [{ role: 'user', content: prompt }], responseSchema: INSTRUCTION_RESPONSE_SCHEMA };
 }
 
-/** A request that carries only the instruction, so the code is regenerated from it alone. */
+/** Builds a request that carries only the instruction, so the code is regenerated from it alone. */
 export function regenerationRequest(id: string, instruction: string): LlmRequest {
   const prompt = [
     'Write a complete Python program that follows this instruction.',

@@ -53,7 +53,7 @@ async function probeIsolation(config: SandboxConfig): Promise<string | undefined
 /**
  * Verifies that bubblewrap isolates code here (no network, non-root, read-only system, empty
  * environment). Throws when it does not, unless `config.allowUnsafe` is set, in which case the
- * result says runs are unisolated.
+ * result reports that runs are unisolated.
  */
 export async function checkSandboxAvailable(config: SandboxConfig): Promise<SandboxAvailability> {
   const problem = await probeIsolation(config);
@@ -73,6 +73,6 @@ export async function checkSandboxAvailable(config: SandboxConfig): Promise<Sand
   throw new Error(
     `Sandbox isolation is unavailable: ${problem}. The sandbox worker will not run model-written code without it. ` +
       'Install bubblewrap (listed in infra/apt-packages.txt; run "bash infra/install.sh") on a kernel that allows user namespaces, ' +
-      'or set CORPUSFLOW_SANDBOX_UNSAFE=1 for local development on a machine that holds no secrets.',
+      'or set CORPUSFLOW_SANDBOX_UNSAFE=1 for local development on a machine that stores no secrets.',
   );
 }

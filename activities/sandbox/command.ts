@@ -82,7 +82,7 @@ export function bubblewrapArgs(input: SandboxCommandInput): string[] {
   return args;
 }
 
-/** The full argument vector; the first element is the executable. */
+/** Builds the full argument vector; the first element is the executable. */
 export function sandboxCommand(input: SandboxCommandInput): string[] {
   const privilegeDrop = input.dropRoot
     ? [input.config.setprivPath, `--reuid=${input.config.runAsUid}`, `--regid=${input.config.runAsGid}`, '--clear-groups', '--']
@@ -99,7 +99,7 @@ export function sandboxCommand(input: SandboxCommandInput): string[] {
 /**
  * Runs the harness with resource limits only: no namespaces, no read-only system, the program
  * folder as working folder. For local development where bubblewrap is unavailable; never for
- * model-written code on a host that holds secrets.
+ * model-written code on a host that stores secrets.
  */
 export function unsafeCommand(input: Pick<SandboxCommandInput, 'config' | 'limits' | 'language' | 'programDir'>): string[] {
   return [

@@ -130,8 +130,8 @@ async function execute(argv: string[], cwd: string, limits: SandboxLimits, maxSt
   const killTree = (): void => {
     // After exit the process group id may belong to a new, unrelated process.
     if (exited) return;
-    // Killing bubblewrap makes its pid-namespace init die (--die-with-parent), and the kernel then
-    // kills every process of that namespace; the cgroup kill also covers the moments before it.
+    // Killing bubblewrap kills its pid-namespace init (--die-with-parent), so the kernel then kills
+    // every process of that namespace. The cgroup kill covers the moments before that.
     if (child.pid) {
       try {
         process.kill(-child.pid, 'SIGKILL');

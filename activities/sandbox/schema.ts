@@ -2,7 +2,7 @@
 // outcome it ends with. Pure module, so workflows may import its types.
 import { z } from 'zod';
 
-/** How a run ended. Every value is a distinct count in a stage's manifest. */
+/** Outcome of one run. Every value is a distinct count in a stage's manifest. */
 export const SandboxOutcome = z.enum([
   'passed',
   'failed',
@@ -14,7 +14,7 @@ export const SandboxOutcome = z.enum([
 ]);
 export type SandboxOutcome = z.infer<typeof SandboxOutcome>;
 
-/** Which limit or event explains an outcome other than passed, failed and error. */
+/** Limit or event behind an outcome other than passed, failed and error. */
 export const SandboxLimitReason = z.enum([
   'wall_clock',
   'cpu_time',
@@ -53,7 +53,7 @@ export const SandboxRequest = z.object({
   tests: z.string().default(''),
   testStyle: TestStyle.default('functions'),
   entryPoint: z.string().optional().describe('Function passed to check() in the check style'),
-  files: z.record(z.string().regex(/^[\w.-]+$/), z.string()).default({}).describe('Extra read-only input files, placed beside the program under /sandbox'),
+  files: z.record(z.string().regex(/^\w[\w.-]*$/, 'must be a plain file name that starts with a letter, digit or _'), z.string()).default({}).describe('Extra read-only input files, placed beside the program under /sandbox'),
   limits: SandboxLimits.partial().default({}),
   maxStdoutBytes: z.number().int().positive().max(8 * 1024 * 1024).default(64 * 1024).describe('stdout bytes kept in the result; raise the outputBytes limit with it'),
 });

@@ -51,7 +51,7 @@ let stub: OpenAIStub;
 let root: string;
 let inputUri: string;
 
-/** The lines of `original` that the marker line of `excerpt` replaced. */
+/** Returns the lines of `original` that the marker line of `excerpt` replaced. */
 function deletedLines(original: string, excerpt: string): string {
   const before = excerpt.split('\n');
   const marker = before.findIndex((line) => line.trim() === '<MISSING CODE>');
@@ -59,7 +59,7 @@ function deletedLines(original: string, excerpt: string): string {
   return lines.slice(marker, lines.length - (before.length - marker - 1)).join('\n');
 }
 
-/** FIM: answers clamp correctly and mean wrongly. Reversal: copies clamp back, breaks mean. */
+/** Replies for FIM with the right guess for clamp and a wrong one for mean; for reversal, faithful code for clamp only. */
 function stubGenerator(request: StubModelRequest): StubReply {
   if (request.prompt.includes('<MISSING CODE>')) {
     const excerpt = /```python\n([\s\S]*)\n```/.exec(request.prompt)![1]!;

@@ -3,7 +3,7 @@
 Every test case runs even after one fails: each assert of check() (the HumanEval form) and each
 test_* function is a case, and the report counts the cases that passed.
 
-The folder (first argument, /sandbox by default) holds spec.json: {"testStyle": "check" | "functions" | "script",
+The folder (first argument, /sandbox by default) contains spec.json: {"testStyle": "check" | "functions" | "script",
 "entryPoint": name or null}. The program is program.py and the tests tests.py in the same folder.
 Only the process that started the harness reports, so forked children cannot add reports.
 """
@@ -140,7 +140,12 @@ def main():
         exec(compile(load_source("program.py"), "program.py", "exec"), namespace)
         result = run_tests(namespace, spec)
     except SystemExit as error:
-        code = error.code if isinstance(error.code, int) else (0 if error.code is None else 1)
+        if error.code is None:
+            code = 0
+        elif isinstance(error.code, int):
+            code = error.code
+        else:
+            code = 1
         if spec["testStyle"] == "script" and code == 0:
             result = {"status": "passed"}
         else:

@@ -1,7 +1,8 @@
-// The whole FIM stage on all 164 HumanEval problems with the stub model as generator: it answers
-// even-numbered problems with the deleted code, odd ones with a wrong guess, one with invalid JSON.
+// The whole FIM stage on all 164 HumanEval problems with the stub model as generator. The stub
+// replies to even-numbered problems with the deleted code, to odd ones with a wrong guess, and to
+// one with invalid JSON.
 // HumanEval is a benchmark: it serves here only as a source of programs with tests.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,7 @@ describe('FIM stage on HumanEval', { timeout: 600_000 }, () => {
 
   afterAll(async () => {
     await stub?.close();
+    await rm(outputUri, { recursive: true, force: true });
   });
 
   it('keeps exactly the stub guesses that are correct', async () => {

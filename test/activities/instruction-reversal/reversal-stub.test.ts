@@ -1,6 +1,6 @@
 // Instruction reversal end to end with the stub model as generator: the stub writes an
 // instruction per program, then regenerates faithful code for some and unfaithful code for others.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,7 @@ describe('instruction reversal', { timeout: 120_000 }, () => {
 
   afterAll(async () => {
     await stub.close();
+    await rm(outputUri, { recursive: true, force: true });
   });
 
   it('keeps faithful stub pairs and drops unfaithful ones', async () => {
