@@ -20,6 +20,7 @@ const NEGATIVE_WORDS = new Set([
   'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
   'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
   'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header', 'edit', 'editsection',
+  'comments', 'commentlist', 'author', 'authors', 'placeholder',
 ]);
 
 /** Class or id words that mark main content and outweigh a negative word on the same element. */
@@ -240,6 +241,8 @@ function leadBlocks(best: Element, root: Element, stats: Map<Element, TextStats>
       if (words.some((word) => DATE_WORDS.has(word)) || sibling.name === 'time') continue;
       const siblingStats = stats.get(sibling);
       if (!siblingStats || siblingStats.text === 0 || linkDensity(siblingStats) > 0.2) continue;
+      // The headline is the page title, kept in metadata rather than in the body text.
+      if (findFirst(sibling, (element) => element.name === 'h1')) continue;
       const namedLead = words.some((word) => LEAD_WORDS.has(word));
       const prose = (sibling.name === 'p' || sibling.name === 'div') && siblingStats.text >= 80 && !hasBlockChild(sibling);
       if (namedLead || prose) {

@@ -7,6 +7,8 @@ import { collectText, createElement, elementsOf, isTag, outermostMatches, remove
 export const POST_MARKER = 'cf-post';
 
 const POST_WORDS = new Set(['post', 'message', 'comment', 'reply', 'answer', 'question', 'postbit', 'postcontainer', 'thing', 'topic-post']);
+/** Words that mark forum software posts rather than article comments. */
+const FORUM_WORDS = new Set(['post', 'message', 'reply', 'answer', 'question', 'postbit', 'postcontainer', 'topic-post']);
 const POST_TAGS = new Set(['article', 'div', 'li', 'section', 'table', 'tr']);
 const BODY_WORDS = new Set([
   'body', 'content', 'usercontent', 'postbody', 'postcontent', 'usertext', 'bbwrapper', 'text', 'postrow', 'md', 'cooked',
@@ -82,7 +84,23 @@ function threadPosts(root: Element): Element[] {
     }
   }
   if (best.length === 0 || bestText < textLength(root) * THREAD_TEXT_SHARE) return [];
+  if (areArticleComments(best, root)) return [];
   return best;
+}
+
+/**
+ * Comments under a blog or news article are not a thread: the article is the content and its
+ * comments are left out, like other reader contributions around it.
+ */
+function areArticleComments(posts: Element[], root: Element): boolean {
+  const onlyComments = posts.every((post) => {
+    const postWords = words(post);
+    return postWords.some((word) => word === 'comment' || word === 'comments') && !postWords.some((word) => FORUM_WORDS.has(word));
+  });
+  if (!onlyComments) return false;
+  const container = posts[0]!.parent;
+  const article = outermostMatches(root, (element) => element.name === 'article' || element.attribs.itemprop === 'articleBody');
+  return article.some((element) => element !== container && !isInside(container as Element, element) && textLength(element) >= 500);
 }
 
 function isInside(element: Element, ancestor: Element): boolean {
