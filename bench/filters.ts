@@ -1,7 +1,7 @@
 // Web quality filters, per filter and as a whole chain, against datatrove 0.10.1's equivalent
 // filters on the same documents: the sample pages' extracted text plus their whole-page text
 // (menus and footers included), so both clean and boilerplate-heavy documents are timed.
-// Both sides run single-threaded, so documents per second is per core; each rate is the best of
+// Both sides run single-threaded, so documents per second is per core. Each rate is the best of
 // two alternating rounds, and a round covers every document at least once. Peer command:
 // .venv/bin/python bench/filters_datatrove.py (installed by infra/install.sh from
 // infra/requirements-filters.txt). The datatrove chain stops at a document's first failing

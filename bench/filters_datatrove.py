@@ -3,8 +3,8 @@
 Usage: python bench/filters_datatrove.py DOCUMENTS_JSONL LID_MODEL_PATH SECONDS_PER_FILTER
 Prints "ready" once loaded, then for every line read from standard input times each filter and
 prints one JSON object {filter name: documents per second}, so the caller can interleave its
-own rounds with these. Each filter sees fresh Document objects (C4 rewrites doc.text in place)
-and is warmed up on the first 10 documents before timing.
+own rounds with these. Each filter gets fresh Document objects, because C4 rewrites doc.text in
+place, and is warmed up on the first 10 documents before timing.
 """
 
 import json

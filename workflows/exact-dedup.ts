@@ -15,8 +15,8 @@ const CHILDREN_IN_FLIGHT = 4;
 
 function activitiesFor(options: ExactDedupOptions) {
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
-  // Hashing or rewriting one shard is bounded by the shard size, so an hour is generous;
-  // heartbeats every 1000 documents catch a dead worker within minutes.
+  // Hashing or rewriting one shard is bounded by the shard size, so an hour is generous.
+  // Heartbeats every 1000 documents catch a dead worker within minutes.
   const perShard = proxyActivities<typeof activities>({
     taskQueue,
     startToCloseTimeout: '1 hour',

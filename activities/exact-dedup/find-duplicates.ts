@@ -1,5 +1,5 @@
 // Phase 2 of exact dedup: one pass over every shard's hash file in shard order. The first
-// document with a given normalised-text hash stays; every later one goes on its shard's drop
+// document with a given normalised-text hash stays. Every later one goes on its shard's drop
 // list with the hash and the id of the copy that stays. The pass holds one entry per distinct
 // hash in memory (about 150 bytes each with the V8 Map overhead).
 // NOTE: a corpus of more than ~10^8 distinct documents needs this pass split by hash prefix.

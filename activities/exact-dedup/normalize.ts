@@ -1,7 +1,7 @@
-// The text exact dedup compares: the normalisation near-dedup and decontamination use (NFKC,
-// case folded, look-alike Cyrillic and Greek letters mapped to Latin, zero-width characters
-// removed, punctuation, symbols and whitespace collapsed to single spaces), so reformatting
-// alone never makes two copies look different.
+// The text exact dedup compares, normalised the way near-dedup and decontamination do it:
+// NFKC, case folded, look-alike Cyrillic and Greek letters mapped to Latin, zero-width
+// characters removed, and punctuation, symbols and whitespace collapsed to single spaces.
+// Reformatting alone therefore never makes two copies look different.
 import { createHash } from 'node:crypto';
 import { normalizeText } from '../near-dedup/normalize';
 

@@ -1,6 +1,6 @@
 // Phase 3 of exact dedup: rewrite one shard without the documents on its drop list. Each
 // removed document goes to rejected/ with reason `exact_duplicate`, its normalised-text hash
-// and the id of the copy that stays; kept documents carry their hash in metadata.exactDedupHash.
+// and the id of the copy that stays. Kept documents carry their hash in metadata.exactDedupHash.
 import type { RejectedRecord } from '../../schemas/document';
 import { DropList, RemoveExactDuplicatesInput } from '../../schemas/exact-dedup';
 import type { RemoveExactDuplicatesOutput } from '../../schemas/exact-dedup';
@@ -48,7 +48,7 @@ export async function removeExactDuplicates(rawInput: RemoveExactDuplicatesInput
     if (duplicate) {
       if (duplicate.id !== document.id) {
         throw ApplicationFailure.nonRetryable(
-          `Drop list ${dropsUri} names ${duplicate.id} at record ${recordIndex} of ${input.shardUri}, which holds ${document.id}: the shard changed after hashing; rerun the stage`,
+          `Drop list ${dropsUri} names ${duplicate.id} at record ${recordIndex} of ${input.shardUri}, which contains ${document.id}. The shard changed after hashing: rerun the stage`,
           'ExactDedupDropListMismatch',
         );
       }

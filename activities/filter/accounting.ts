@@ -6,7 +6,7 @@ import type { StageStats } from '../../schemas/stats';
 import { emptyStats } from '../../schemas/stats';
 import type { FilterVerdict } from './verdict';
 
-/** The document as it continues down the pipeline: C4's text, and the verdict's metadata. */
+/** Returns the document to pass on: C4's rewritten text, if any, and the verdict's metadata. */
 export function keptDocument(document: Document, verdict: FilterVerdict): Document {
   return {
     ...document,
@@ -16,9 +16,9 @@ export function keptDocument(document: Document, verdict: FilterVerdict): Docume
 }
 
 /**
- * Reason, detail and measurements for a rejected record. The reason is the first failed rule
- * in evaluation order (language, corruption, Gopher, C4, FineWeb); every failure is in
- * `measurements.failures` with its measured value and threshold.
+ * Builds the reason, detail and measurements of a rejected record. The reason is the first
+ * failed rule in evaluation order (language, corruption, Gopher, C4, FineWeb), and
+ * `measurements.failures` lists every failure with its measured value and threshold.
  */
 export function rejectionOf(verdict: FilterVerdict): Pick<RejectedRecord, 'reason' | 'detail' | 'measurements'> {
   const first = verdict.failures[0];
@@ -66,7 +66,7 @@ export class FilterTally {
 }
 
 /**
- * One summary line, such as "kept 61% of 1,000: 12% language_not_allowed, 9% dup_line_frac".
+ * Formats one summary line, such as "kept 61% of 1,000: 12% language_not_allowed, 9% dup_line_frac".
  * Shares are of all documents, by first failed rule, largest first.
  */
 export function formatFilterSummary(stats: StageStats, maxReasons = 5): string {

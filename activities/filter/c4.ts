@@ -11,7 +11,7 @@
 // 8. drop a line with cookie or terms-of-use boilerplate.
 // The document also fails with fewer than 5 sentences in the lines that remain. Because rules
 // 3 and 4 run first, a "{" only drops the document when it sits in a line that reads like
-// prose; code lines go by the line rules.
+// prose. Code lines are removed by the line rules instead.
 import type { C4Config } from './config';
 import { endsWithTerminalPunctuation, splitWords } from './text';
 import { RuleReport } from './verdict';

@@ -1,7 +1,7 @@
 // Corrupted and binary text. No published pipeline fixes these thresholds, so they were set
-// from the text of 59 sample web pages (16 languages: news, forums, docs, pages with code and
-// tables; visible text with scripts and styles removed) and 18 hand-checked article bodies,
-// against synthetic corruptions of the same size.
+// from the visible text (scripts and styles removed) of 59 sample web pages in 16 languages and
+// from 18 annotated article bodies. The pages are news, forums, docs, and pages with code and
+// tables. Synthetic corruptions of the same size were measured beside them.
 //
 // - Compression ratio (UTF-8 bytes / zlib bytes, texts of 1,000 bytes or more): real pages
 //   measured 1.56 to 5.80 (Chinese lowest, a German page with a repeated table highest).
@@ -24,7 +24,7 @@ import type { CorruptionConfig } from './config';
 import { countOccurrences } from './text';
 import { RuleReport } from './verdict';
 
-// C0 and C1 control characters except tab, line feed and carriage return; matching them is
+// C0 and C1 control characters except tab, line feed and carriage return. Matching them is
 // the point, so the lint rule against control characters in patterns is off for this line.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;

@@ -1,6 +1,6 @@
 // Worker-thread entry for the quality filter (a Piscina task module, like extract/page-task.ts).
-// Each thread builds one filter per distinct config and loads lid.176 once; the task takes a
-// batch of documents so one message round trip covers many of them.
+// Each thread builds one filter per distinct config and loads lid.176 once. A task carries a
+// batch of documents, so one message round trip covers many of them.
 import type { Document } from '../../schemas/document';
 import { createQualityFilter } from './quality-filter';
 import type { QualityFilter } from './quality-filter';

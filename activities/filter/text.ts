@@ -1,7 +1,7 @@
 // Splitting text into the units the quality rules count: words, lines and paragraphs.
 
 // Scripts written without spaces between words. The ICU word segmenter splits them by
-// dictionary; it costs about 3 µs per character, so it only sees the tokens that contain them.
+// dictionary, but it costs about 3 µs per character, so it only gets the tokens that contain them.
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 // A word starts and ends with a letter, mark or digit and may contain apostrophes, hyphens,
@@ -63,7 +63,7 @@ const CLOSING_QUOTE = /["'”’»」』]$/u;
 /**
  * Tells whether a line ends a sentence. The last character must have the Unicode
  * Sentence_Terminal property (".", "!", "?", "。", "؟", "।" and others) or be a closing quote,
- * which C4's reference cleaner also accepts; a trailing "..." does not count.
+ * which C4's reference cleaner also accepts. A trailing "..." does not count.
  */
 export function endsWithTerminalPunctuation(line: string): boolean {
   const trimmed = line.trimEnd();
@@ -73,7 +73,7 @@ export function endsWithTerminalPunctuation(line: string): boolean {
 
 /**
  * Returns how many elements repeat an earlier one and their total length in characters. The first
- * occurrence of each value is not counted, so the numbers say how much a dedup would remove.
+ * occurrence of each value is not counted, so the numbers measure what a dedup would remove.
  */
 export function countDuplicates(elements: readonly string[]): { count: number; chars: number } {
   const seen = new Set<string>();

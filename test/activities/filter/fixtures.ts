@@ -1,7 +1,7 @@
 // Text builders for the filter tests: distinct words, lines and sentences in known numbers, so
 // a test can place a measurement exactly at a threshold or one step past it.
 
-/** A lower-case word of `length` letters, different for every `index`. */
+/** Returns a lower-case word of `length` letters, different for every `index`. */
 export function uniqueWord(index: number, length = 4): string {
   let word = '';
   let rest = index;
@@ -21,7 +21,7 @@ const SUBJECTS = ['The river', 'A small village', 'The old mill', 'Our neighbour
 const VERBS = ['changed', 'shaped', 'described', 'remembered', 'followed', 'welcomed', 'supported', 'reached'];
 const OBJECTS = ['the history of the valley', 'the market on the square', 'the children of the town', 'the road to the coast', 'the people with patience', 'the lessons of that year', 'the farms near the hills', 'the songs of the harvest'];
 
-/** A distinct English sentence for each index, with common stop words and a final period. */
+/** Returns a distinct English sentence for each index, with common stop words and a final period. */
 export function sentence(index: number): string {
   const subject = SUBJECTS[index % SUBJECTS.length]!;
   const verb = VERBS[Math.floor(index / SUBJECTS.length) % VERBS.length]!;
@@ -29,7 +29,7 @@ export function sentence(index: number): string {
   return `${subject} ${verb} ${object} in ${uniqueWord(index, 5)}.`;
 }
 
-/** An English article of `paragraphs` paragraphs with three distinct sentences each. */
+/** Returns an English article of `paragraphs` paragraphs with three distinct sentences each. */
 export function article(paragraphs = 6): string {
   return Array.from({ length: paragraphs }, (_, p) => [0, 1, 2].map((s) => sentence(p * 3 + s)).join(' ')).join('\n\n');
 }
