@@ -1,4 +1,4 @@
-// Goodput of the model-call layer against a rate-limited endpoint: the OpenAI stub enforces a
+// Goodput of the model-call layer against a rate-limited endpoint. The OpenAI stub enforces a
 // requests-per-minute and a tokens-per-minute budget over a sliding minute, with 200 ms of
 // latency per reply. Goodput is the budget share the client turned into successful replies
 // during one measured minute (1.0 = every request and token of the binding budget used).
@@ -32,7 +32,7 @@ interface Measurement {
   otherFailures: number;
 }
 
-/** A prompt of about 100 estimated tokens, so each request charges about 160 with max_tokens. */
+/** Builds a prompt of about 100 estimated tokens, so each request charges about 160 with max_tokens. */
 function prompt(index: number): string {
   return `Request ${index}: summarize the following note in one sentence. ${'The shard was written, hashed and recorded in its manifest. '.repeat(6)}`;
 }

@@ -118,6 +118,11 @@ export function emptyUsage(): LlmUsage {
   return { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
 }
 
+/** Converts usage to the fields a stage or run manifest records (schemas/manifest.ts), counting paid calls only. */
+export function manifestUsage(usage: LlmUsage): { requests: number; promptTokens: number; completionTokens: number; costUsd: number } {
+  return { requests: usage.calls, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: usage.costUsd };
+}
+
 /** Adds `source` into `target` in place and returns `target`. */
 export function addUsage(target: LlmUsage, source: LlmUsage): LlmUsage {
   target.calls += source.calls;
@@ -128,7 +133,7 @@ export function addUsage(target: LlmUsage, source: LlmUsage): LlmUsage {
   return target;
 }
 
-// ---- Batch mode -------------------------------------------------------------------------
+// Batch mode.
 
 const BatchRound = z.object({
   config: LlmConfig,

@@ -8,7 +8,7 @@ import { LlmConfig, LlmUsage } from './llm';
 export const Topic = z.enum(['stem', 'arts', 'history', 'travel', 'culture', 'entertainment', 'other']);
 export type Topic = z.infer<typeof Topic>;
 
-/** What the annotator role returns for one document. */
+/** The annotator role's rating of one document. */
 export const QualityAnnotation = z.object({
   educational_value: z.number().int().min(0).max(5).describe('0 = no educational value, 5 = excellent teaching material'),
   topic: Topic,
@@ -48,9 +48,9 @@ export const ModelReport = z.object({
 export type ModelReport = z.infer<typeof ModelReport>;
 
 /**
- * The trained classifiers of one run. `educational` carries the STEM-heavy signal (high vs low
- * educational value over all topics); `nonStemEducational` is the same question asked only of
- * non-STEM documents; `topic` routes a document to one of the two and to its threshold.
+ * The trained classifiers of one run. `educational` carries the STEM-heavy signal: high versus
+ * low educational value over all topics. `nonStemEducational` asks the same question of
+ * non-STEM documents only. `topic` routes a document to one of the two and to its threshold.
  * Reference-trained runs (positive and negative files) have only `educational`.
  */
 export const QualityModels = z.object({

@@ -1,8 +1,8 @@
 // Completes a file of model requests on the `llm` queue, online or through the Batch API.
 // Batch mode waits with durable timers between status checks, so a worker restart while a
 // batch runs loses nothing: the workflow resumes polling the same batch id from history.
-// Both modes end with the online activity, which in batch mode finds every collected reply in
-// the cache; that is what makes the records of the two modes the same.
+// Both modes end with the online activity. In batch mode it finds every collected reply in the
+// cache, so the two modes write the same records.
 import { log, proxyActivities, sleep } from '@temporalio/workflow';
 import type * as llmActivities from '../activities/llm';
 import { addUsage, LlmRequestsWorkflowInput } from '../schemas/llm';

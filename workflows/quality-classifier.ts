@@ -1,8 +1,8 @@
 // The learned quality-classifier stage: sample documents, have the annotator role rate them
 // (through the llmRequests child workflow on the `llm` queue), train fastText classifiers on
 // the `cpu` queue, then score every shard and keep documents above their topic's threshold.
-// Without an annotator the classifier is trained from reference files; without either, the
-// stage is skipped and says so.
+// Without an annotator the classifier is trained from reference files. Without either, the
+// stage is skipped with a log line and the reason in its output.
 import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as classifyActivities from '../activities/classify';
 import { addUsage, emptyUsage } from '../schemas/llm';

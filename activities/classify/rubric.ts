@@ -31,7 +31,7 @@ other - anything else, including news and personal pages.
 
 Reply with a JSON object: {"educational_value": <0-5>, "topic": "<label>", "reason": "<one or two sentences>"}.`;
 
-/** The annotator request for one document, its text cut to `maxChars`. */
+/** Builds the annotator request for one document, its text cut to `maxChars`. */
 export function annotationRequest(id: string, text: string, maxChars: number): LlmRequest {
   const shown = text.length > maxChars ? `${text.slice(0, maxChars)}\n[... cut]` : text;
   return {

@@ -2,7 +2,7 @@
 // that a retried activity picks exactly the same documents.
 import { createHash } from 'node:crypto';
 
-/** A number in [0, 1) fixed by seed and id. */
+/** Maps seed and id to a fixed number in [0, 1). */
 export function unitHash(seed: number, id: string): number {
   return createHash('sha256').update(`${seed}\u0000${id}`).digest().readUInt32BE(0) / 2 ** 32;
 }

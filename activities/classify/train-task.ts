@@ -1,5 +1,5 @@
-// Worker-thread entry for fastText training, so a long synchronous training run never blocks
-// the activity's heartbeats.
+// Worker-thread entry for fastText training. Training is synchronous WASM code, so running it
+// here keeps the activity's event loop free to send heartbeats.
 import type { FastTextParams } from '../../schemas/quality-classifier';
 import { trainSupervised } from './fasttext';
 import type { LabelledText } from './fasttext';

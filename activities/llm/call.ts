@@ -47,7 +47,7 @@ export async function completeRequest(config: LlmConfig, role: LlmRole, request:
     const reply = await fetchReply(config, endpoint, { messages, sampling, responseFormat }, context, options);
     addUsage(usage, replyUsage(config, endpoint.model, reply));
     if (reply.finishReason === 'content_filter') {
-      throw ApplicationFailure.nonRetryable(`${describeCall(context)} was refused by the content filter`, 'LlmContentFiltered');
+      throw ApplicationFailure.nonRetryable(`${describeCall(context)} was rejected by the endpoint's content filter (finish_reason content_filter)`, 'LlmContentFiltered');
     }
 
     const result = { id: request.id, role, model: endpoint.model, repairAttempts: attempt, usage };
@@ -69,14 +69,14 @@ export interface ReplyRequest {
   responseFormat: Record<string, unknown> | undefined;
 }
 
-/** The chat completion request body and its cache key; batch mode builds the same pair. */
+/** Builds the chat completion request body and its cache key; batch mode builds the same pair. */
 export function chatRequest(endpoint: LlmEndpoint, call: ReplyRequest): { body: ChatCompletionCreateParamsNonStreaming; key: string } {
   const key = cacheKey({ baseURL: endpoint.baseURL, model: endpoint.model, messages: call.messages, params: call.sampling, responseFormat: call.responseFormat });
   const body = { model: endpoint.model, messages: call.messages, ...call.sampling, ...(call.responseFormat ? { response_format: call.responseFormat } : {}) };
   return { body: body as ChatCompletionCreateParamsNonStreaming, key };
 }
 
-/** The first-attempt request of an LlmRequest, before any repair. */
+/** Builds the first-attempt request of an LlmRequest, before any repair. */
 export function firstReplyRequest(config: LlmConfig, role: LlmRole, request: LlmRequest): ReplyRequest {
   const endpoint = endpointFor(config, role);
   const schema = request.responseSchema ? responseSchemaFor(request.responseSchema) : undefined;

@@ -1,6 +1,6 @@
-// Turns a failed model call into the Temporal failure that retries it the right way, decided
-// here where the error is caught: 429 waits for the server's reset time, 5xx and transport
-// faults retry with the policy's backoff, and request or configuration errors never retry.
+// Turns a failed model call into the Temporal failure that retries it the right way. Retrying
+// is decided here, where the error is caught. A 429 waits for the server's reset time, 5xx and
+// transport faults retry with the policy's backoff, and request or configuration errors never retry.
 import { ApplicationFailure } from '@temporalio/common';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 

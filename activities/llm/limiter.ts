@@ -115,7 +115,7 @@ export class ModelLimiter {
 
 const limiters = new Map<string, ModelLimiter>();
 
-/** The limiter of one model at one endpoint in this worker process; the latest limits apply. */
+/** Returns the limiter of one model at one endpoint in this worker process, updated to the latest limits. */
 export function limiterFor(baseURL: string, model: string, limits: RateLimits): ModelLimiter {
   const key = `${baseURL}\u0000${model}`;
   let limiter = limiters.get(key);

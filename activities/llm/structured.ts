@@ -1,6 +1,6 @@
-// Structured output from zod schemas. Requests name a registered schema (a zod schema cannot
-// travel through Temporal history); the reply is parsed, validated, and on failure the model
-// is shown its validation error and asked again.
+// Structured output from zod schemas. Requests name a registered schema, because a zod schema
+// cannot travel through Temporal history. The reply is parsed and validated. When it fails, the
+// model is shown its validation error and asked again.
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ChatMessage, LlmEndpoint } from '../../schemas/llm';
@@ -24,7 +24,7 @@ export function responseSchemaFor(name: string): z.ZodType {
   return schema;
 }
 
-/** The `response_format` request field for the endpoint's structured-output mode. */
+/** Builds the `response_format` request field for the endpoint's structured-output mode. */
 export function responseFormatFor(mode: LlmEndpoint['structuredOutput'], name: string, schema: z.ZodType): Record<string, unknown> | undefined {
   if (mode === 'json_schema') {
     return { type: 'json_schema', json_schema: { name, schema: z.toJSONSchema(schema) } };

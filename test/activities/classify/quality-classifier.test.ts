@@ -128,7 +128,7 @@ describe('quality classifiers', () => {
     expect(trained.models.educational.labels).toEqual(['high', 'low']);
     expect(trained.models.educational.heldOutExamples).toBeGreaterThan(0);
     // Every whatlang sentence is in its own language, so a held-out sentence is mostly unknown
-    // words; the classifier can still rank the docstrings it has seen the like of above them.
+    // words. The classifier can still rank held-out docstrings, which resemble its positives, above them.
     const kept = await readAll<Document>(scored.documentsUri);
     const rejected = await readAll<{ id: string; measurements: { qualityClassifierScore: number } }>(scored.rejectedUri);
     const scores = [
