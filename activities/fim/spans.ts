@@ -33,7 +33,7 @@ export function orderSpans(code: string, candidates: CandidateSpan[], options: {
   });
   return usable
     .map((span) => ({ span, key: `${span.coversBody ? 1 : 0}:${rank(options.seed, options.recordId, span)}` }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort((a, b) => a.key.localeCompare(b.key))
     .map(({ span }) => span);
 }
 

@@ -1,6 +1,8 @@
 // One cgroup per sandboxed run, for a process count and memory limit the kernel enforces on the
 // whole tree, counters that tell a fork bomb and an OOM kill apart, and a kill of every member.
 // Supports cgroup v1 (separate pids and memory hierarchies) and v2 (one unified hierarchy).
+// NOTE: run cgroups sit under <root>/corpusflow-sandbox, beside the worker's own cgroup rather than
+// inside it, so a container memory limit on the worker does not also cover its sandboxed runs.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -25,11 +25,15 @@ const signalNames = new Map<number, NodeJS.Signals>(
   Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
 
-let cgroupLayout: Promise<CgroupLayout | undefined> | undefined;
+const cgroupLayouts = new Map<string, Promise<CgroupLayout | undefined>>();
 
 function cgroupLayoutFor(config: SandboxConfig): Promise<CgroupLayout | undefined> {
-  cgroupLayout ??= detectCgroupLayout(config.cgroupRoot);
-  return cgroupLayout;
+  let layout = cgroupLayouts.get(config.cgroupRoot);
+  if (!layout) {
+    layout = detectCgroupLayout(config.cgroupRoot);
+    cgroupLayouts.set(config.cgroupRoot, layout);
+  }
+  return layout;
 }
 
 export async function resolveMounts(paths: string[]): Promise<ReadOnlyMount[]> {

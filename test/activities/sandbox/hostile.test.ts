@@ -172,6 +172,15 @@ describe('sandbox against hostile code', { timeout: 60_000 }, () => {
     expectHostUnaffected();
   });
 
+  it('stops a Node heap bomb at the memory limit', async () => {
+    const program = 'const blocks = [];\nwhile (true) blocks.push(new Array(1_000_000).fill(1));\n';
+    const result = await runInSandbox(config, { language: 'node', program, testStyle: 'script', limits: { memoryBytes: 128 * 1024 * 1024 } });
+
+    expect(result.outcome).toBe('memory_limit');
+    expect(result.limitReason).toBe('memory');
+    expectHostUnaffected();
+  });
+
   it('reports a program killed by a signal', async () => {
     const result = await python('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n');
 
