@@ -2,6 +2,7 @@
 // repetition, C4 line rules, then FineWeb rules on the text C4 leaves. The order follows the
 // FineWeb pipeline: language first, Gopher on the extracted text, C4 rewrites lines, FineWeb
 // judges the rewritten text. Every rule runs, so a verdict lists all failures with their values.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Document } from '../../schemas/document';
 import { applyC4Rules } from './c4';
 import { QualityFilterConfig, rulesForLanguage } from './config';
@@ -19,10 +20,16 @@ export type QualityFilter = (document: Document) => FilterVerdict;
 
 /**
  * Parses `config` (`{}` gives the published defaults), loads lid.176 once per thread and
- * returns a synchronous per-document filter, so it can run inside a worker thread.
+ * returns a synchronous per-document filter, so it can run inside a worker thread. An invalid
+ * config fails without retries (type InvalidQualityFilterConfig) and names every bad field.
  */
 export async function createQualityFilter(config: unknown = {}): Promise<QualityFilter> {
-  const parsed = QualityFilterConfig.parse(config);
+  const result = QualityFilterConfig.safeParse(config);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
+    throw ApplicationFailure.nonRetryable(`Invalid quality filter config: ${issues.join('; ')}`, 'InvalidQualityFilterConfig');
+  }
+  const parsed = result.data;
   const model = parsed.languageId.enabled ? await loadLanguageModel() : undefined;
   const rulesByLanguage = new Map<string, ResolvedRules>();
 

@@ -35,6 +35,14 @@ describe('quality filter', () => {
     expect(rulesForLanguage(config, 'fr').gopherQuality.maxWords).toBe(100_000);
   });
 
+  it('rejects an invalid config without retries', async () => {
+    await expect(createQualityFilter({ languageId: { minScore: 2 }, gopherRepetition: { topNgrams: [{ n: 7, maxFraction: 0.1 }] } })).rejects.toMatchObject({
+      type: 'InvalidQualityFilterConfig',
+      nonRetryable: true,
+      message: 'Invalid quality filter config: languageId.minScore: Too big: expected number to be <=1; gopherRepetition.topNgrams.0.n: Too big: expected number to be <=4',
+    });
+  });
+
   it('keeps clean English prose and says which filters passed', async () => {
     const filter = await createQualityFilter();
     const verdict = filter(documentOf(ENGLISH_PROSE));
@@ -82,6 +90,16 @@ describe('quality filter', () => {
     expect(verdict.failures.filter((failure) => failure.rule.startsWith('language'))).toEqual([
       { rule: 'language_not_allowed', measured: 0, threshold: 1, detail: 'language "ru" is not in [en]' },
       expect.objectContaining({ rule: 'language_score_low', threshold: 0.999 }),
+    ]);
+  });
+
+  it('language score keeps the bound and drops just below', async () => {
+    const score = identifyLanguage(await loadLanguageModel(), RUSSIAN_PROSE).score;
+    const atBound = await createQualityFilter({ languageId: { minScore: score } });
+    expect(atBound(documentOf(RUSSIAN_PROSE)).failures).toEqual([]);
+    const above = await createQualityFilter({ languageId: { minScore: score + 1e-7 } });
+    expect(above(documentOf(RUSSIAN_PROSE)).failures).toEqual([
+      { rule: 'language_score_low', measured: score, threshold: score + 1e-7, detail: 'top label "ru"' },
     ]);
   });
 
