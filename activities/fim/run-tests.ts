@@ -17,7 +17,7 @@ export interface SandboxRunner {
 export function runRecordTests(runner: SandboxRunner, record: CodeWithTests, code: string, limits: Partial<SandboxLimits>): Promise<SandboxResult> {
   return runInSandbox(
     runner.config,
-    { language: record.language, program: code, tests: record.tests, testStyle: record.testStyle, entryPoint: record.entryPoint, limits },
+    { language: record.language, program: code, tests: record.tests, testStyle: record.testStyle, entryPoint: record.entryPoint, moduleName: record.moduleName, limits },
     runner.isolation,
   );
 }

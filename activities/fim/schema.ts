@@ -11,6 +11,7 @@ export const CodeWithTests = z.object({
   tests: z.string(),
   testStyle: TestStyle,
   entryPoint: z.string().optional(),
+  moduleName: z.string().regex(/^[A-Za-z_]\w*$/, 'must be a Python identifier').optional().describe('Module name the tests import the code under, "program" when unset'),
   source: z.string().describe('Where the program came from, for example "humaneval"'),
   benchmarkDerived: z
     .boolean()

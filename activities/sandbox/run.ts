@@ -57,7 +57,7 @@ async function writeProgramDir(config: SandboxConfig, request: SandboxRequest & 
     ...request.files,
     [`program.${extension}`]: request.program,
     [`tests.${extension}`]: request.tests ?? '',
-    'spec.json': JSON.stringify({ testStyle: request.testStyle, entryPoint: request.entryPoint ?? null }),
+    'spec.json': JSON.stringify({ testStyle: request.testStyle, entryPoint: request.entryPoint ?? null, moduleName: request.moduleName ?? null }),
     [`harness.${extension}`]: harnessSources[request.language],
   };
   for (const [name, content] of Object.entries(files)) {

@@ -53,6 +53,11 @@ export const SandboxRequest = z.object({
   tests: z.string().default(''),
   testStyle: TestStyle.default('functions'),
   entryPoint: z.string().optional().describe('Function passed to check() in the check style'),
+  moduleName: z
+    .string()
+    .regex(/^[A-Za-z_]\w*$/, 'must be a Python identifier')
+    .optional()
+    .describe('Name the tests import the Python program under, "program" when unset'),
   files: z.record(z.string().regex(/^\w[\w.-]*$/, 'must be a plain file name that starts with a letter, digit or _'), z.string()).default({}).describe('Extra read-only input files, placed beside the program under /sandbox'),
   limits: SandboxLimits.partial().default({}),
   maxStdoutBytes: z.number().int().positive().max(8 * 1024 * 1024).default(64 * 1024).describe('stdout bytes kept in the result; raise the outputBytes limit with it'),

@@ -13,6 +13,7 @@ import linecache
 import os
 import sys
 import traceback
+import types
 
 SANDBOX_DIR = sys.argv[1] if len(sys.argv) > 1 else "/sandbox"
 MAIN_PID = os.getpid()
@@ -134,7 +135,14 @@ def run_tests(namespace, spec):
 def main():
     with open(os.path.join(SANDBOX_DIR, "spec.json"), encoding="utf-8") as handle:
         spec = json.load(handle)
-    namespace = {"__name__": "__main__" if spec["testStyle"] == "script" else "program"}
+    if spec["testStyle"] == "script":
+        namespace = {"__name__": "__main__"}
+    else:
+        # Tests import the program under its module name and get this very module, not a new copy.
+        module = types.ModuleType(spec.get("moduleName") or "program")
+        module.__file__ = os.path.join(SANDBOX_DIR, "program.py")
+        sys.modules[module.__name__] = module
+        namespace = module.__dict__
     sys.path.insert(0, SANDBOX_DIR)
     try:
         exec(compile(load_source("program.py"), "program.py", "exec"), namespace)

@@ -45,6 +45,13 @@ describe('runInSandbox', { timeout: 30_000 }, () => {
     expect(result.casesTotal).toBe(2);
   });
 
+  it('imports the program under its module name', async () => {
+    const tests = 'from mathutils import add_one\ndef test_one():\n    assert add_one(1) == 2\n';
+    const result = await runInSandbox(config, { language: 'python', program: addOne, tests, moduleName: 'mathutils' });
+
+    expect(result.outcome).toBe('passed');
+  });
+
   it('returns the traceback tail of an exception', async () => {
     const result = await runInSandbox(config, { language: 'python', program: 'def f():\n    return {}["missing"]\nf()\n', testStyle: 'script' });
 
