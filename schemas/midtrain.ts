@@ -8,7 +8,7 @@ export const LongContextOptions = z.object({
   sources: z.array(z.string()).default(['acquired', 'code']).describe('Mixture source names that supply long documents'),
   minTokens: z.number().int().positive().default(8_192).describe('Shortest eligible document, in tokens (end-of-document excluded)'),
   upweightMinTokens: z.number().int().positive().default(16_384).describe('Documents at least this long get upweightFactor'),
-  // NOTE: phi-4's report says longer documents are up-weighted but gives no factor; 2 is our default.
+  // NOTE: phi-4's report up-weights longer documents but states no factor, so 2 is a chosen default.
   upweightFactor: z.number().positive().default(2).describe('Sampling weight of a document of upweightMinTokens or more, relative to 1'),
   budgetTokens: z.number().positive().default(250e9).describe('Tokens the selection supplies to mid-training'),
   contextLength: z.number().int().positive().default(16_384).describe('Tokens per packed training sequence'),

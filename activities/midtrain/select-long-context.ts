@@ -76,8 +76,8 @@ export async function selectLongContext(rawInput: SelectLongContextInput): Promi
   for (const name of options.sources) {
     const source = params.sources.find((item) => item.name === name);
     if (!source) {
-      const given = params.sources.map((item) => item.name).join(', ');
-      throw ApplicationFailure.nonRetryable(`Long-context source "${name}" has no token shards; sources given: ${given}`, 'invalid_config');
+      const available = params.sources.map((item) => item.name).join(', ');
+      throw ApplicationFailure.nonRetryable(`Long-context source "${name}" has no token shards; sources given: ${available}`, 'invalid_config');
     }
     const sourceStats: SourceSelectionStats = { source: name, documents: 0, eligibleDocuments: 0, upweightedDocuments: 0, eligibleTokens: 0, selectedCopies: 0, selectedTokens: 0 };
     datasets.push(...(await loadEligible(name, source.tokenShardManifests, options, sourceStats)));

@@ -20,7 +20,7 @@ export function documentWeight(tokens: number, options: LongContextOptions): num
   return textTokens >= options.upweightMinTokens ? options.upweightFactor : 1;
 }
 
-/** A uniform number in [0, 1) from a string, stable across runs and platforms (FNV-1a, then a mix). */
+/** Maps a string to a uniform number in [0, 1), stable across runs and platforms (FNV-1a, then a mix). */
 export function stableUniform(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
@@ -65,7 +65,7 @@ export function assignCopies(documents: CandidateDocument[], scale: number, opti
 /**
  * Concatenates documents and cuts the stream into sequences of `contextLength` tokens, the way
  * Megatron's GPT dataset packs: a document may continue into the next sequence. Feed documents
- * one at a time; `carry` holds the unfinished sequence between calls.
+ * one at a time; `carry` keeps the unfinished sequence between calls.
  */
 export class SequencePacker {
   private carry: number[] = [];

@@ -1,65 +1,61 @@
 // Byte-pair merging with tiktoken's rule: repeatedly merge the adjacent pair of parts whose
 // concatenated bytes have the lowest rank, the leftmost pair on ties, until no pair is in the
-// vocabulary. Parts are always vocabulary tokens, and in cl100k a token's rank is its id, so a
-// merge is a lookup of (left id, right id) in a pair table built once from the ranks, with no
-// byte strings on the hot path.
+// vocabulary. Parts are always vocabulary tokens, and in cl100k a token's rank is its id. So a
+// merge is a lookup of (left id, right id) in a pair table, and once a pair has been seen the
+// hot path touches no byte strings.
 
-/** Open-addressing hash table from an id pair to the id of their concatenation. */
+/** Pairs remembered before the table is emptied; 2^20 entries take about 24 MB. */
+const PAIR_LIMIT = 1 << 20;
+
+/**
+ * Maps an id pair to the id of their concatenation, or -1. Pairs are resolved through the ranks
+ * on first use and remembered in an open-addressing table, because building all of cl100k's
+ * splits up front took seconds and most are never needed.
+ */
 export class PairTable {
   private readonly lefts: Int32Array;
   private readonly rights: Int32Array;
   private readonly merged: Int32Array;
   private readonly mask: number;
+  private size = 0;
 
-  constructor(capacity: number) {
-    let size = 1;
-    while (size < capacity * 2) size *= 2;
-    this.lefts = new Int32Array(size).fill(-1);
-    this.rights = new Int32Array(size);
-    this.merged = new Int32Array(size);
-    this.mask = size - 1;
+  /**
+   * @param tokenStrings each id's bytes as a string with one char per byte
+   * @param ranks the reverse map, from such a string to its rank (= id)
+   */
+  constructor(
+    private readonly tokenStrings: string[],
+    private readonly ranks: Map<string, number>,
+  ) {
+    const capacity = PAIR_LIMIT * 2;
+    this.lefts = new Int32Array(capacity).fill(-1);
+    this.rights = new Int32Array(capacity);
+    this.merged = new Int32Array(capacity);
+    this.mask = capacity - 1;
   }
 
-  private slot(left: number, right: number): number {
-    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca77)) & this.mask;
-  }
-
-  set(left: number, right: number, merged: number): void {
-    let slot = this.slot(left, right);
-    while (this.lefts[slot] !== -1 && (this.lefts[slot] !== left || this.rights[slot] !== right)) slot = (slot + 1) & this.mask;
-    this.lefts[slot] = left;
-    this.rights[slot] = right;
-    this.merged[slot] = merged;
-  }
-
-  /** Id of the token made of `left` then `right`, or -1 when the vocabulary has none. */
+  /** Returns the id of the token made of `left` then `right`, or -1 when the vocabulary has none. */
   get(left: number, right: number): number {
-    let slot = this.slot(left, right);
+    let slot = (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca77)) & this.mask;
     for (;;) {
       const stored = this.lefts[slot]!;
-      if (stored === -1) return -1;
+      if (stored === -1) break;
       if (stored === left && this.rights[slot] === right) return this.merged[slot]!;
       slot = (slot + 1) & this.mask;
     }
-  }
-}
 
-/**
- * Builds the pair table from every way of splitting each token into two tokens. `ranks` maps a
- * token's bytes (one char per byte) to its rank, which equals its id.
- */
-export function buildPairTable(ranks: Map<string, number>): PairTable {
-  const pairs: number[] = [];
-  for (const [bytes, id] of ranks) {
-    for (let split = 1; split < bytes.length; split++) {
-      const left = ranks.get(bytes.slice(0, split));
-      const right = ranks.get(bytes.slice(split));
-      if (left !== undefined && right !== undefined) pairs.push(left, right, id);
+    const merged = this.ranks.get(this.tokenStrings[left]! + this.tokenStrings[right]!) ?? -1;
+    if (this.size >= PAIR_LIMIT) {
+      this.lefts.fill(-1);
+      this.size = 0;
+      return merged;
     }
+    this.lefts[slot] = left;
+    this.rights[slot] = right;
+    this.merged[slot] = merged;
+    this.size += 1;
+    return merged;
   }
-  const table = new PairTable(pairs.length / 3);
-  for (let i = 0; i < pairs.length; i += 3) table.set(pairs[i]!, pairs[i + 1]!, pairs[i + 2]!);
-  return table;
 }
 
 const NO_PAIR = 0x7fffffff;
@@ -100,7 +96,7 @@ export function mergeShort(ids: Int32Array, pairs: PairTable): number {
   return count;
 }
 
-/** The same merge with a binary heap over a linked list of parts, O(n log n) for long pieces. */
+/** Merges like `mergeShort` with a binary heap over a linked list of parts, O(n log n) for long pieces. */
 export function mergeLong(ids: Int32Array, pairs: PairTable): number {
   const n = ids.length;
   // Parts are linked by position: next[i] is the position of the part after the one at i.

@@ -13,7 +13,7 @@
 // the sha256 tiktoken pins for cl100k_base.tiktoken (223921b7…b2a7).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildPairTable, mergeLong, mergeShort, type PairTable } from './bpe';
+import { mergeLong, mergeShort, PairTable } from './bpe';
 import { hashRange, PieceCache, TokenBuffer } from './piece-cache';
 import { preTokenEnd } from './pre-tokenize';
 import { CL100K_RANK_COUNT, PADDED_VOCAB_SIZE, SPECIAL_TOKENS } from './vocabulary';
@@ -49,16 +49,18 @@ export class Cl100kEncoder {
   constructor(file: RanksFile) {
     const fields = file.bpe_ranks.split(/\s+/).filter(Boolean);
     const firstRank = Number(fields[1]);
+    const tokenStrings: string[] = [];
     for (let i = 2; i < fields.length; i++) {
       const bytes = Buffer.from(fields[i]!, 'base64');
-      this.ranks.set(bytes.toString('latin1'), firstRank + i - 2);
+      tokenStrings[firstRank + i - 2] = bytes.toString('latin1');
+      this.ranks.set(tokenStrings[firstRank + i - 2]!, firstRank + i - 2);
       this.tokenBytes[firstRank + i - 2] = bytes;
     }
     if (this.ranks.size !== CL100K_RANK_COUNT) {
       throw new Error(`cl100k ranks file has ${this.ranks.size} ranks, expected ${CL100K_RANK_COUNT}`);
     }
     for (let byte = 0; byte < 256; byte++) this.byteIds[byte] = this.ranks.get(String.fromCharCode(byte))!;
-    this.pairs = buildPairTable(this.ranks);
+    this.pairs = new PairTable(tokenStrings, this.ranks);
     for (const [text, id] of Object.entries(SPECIAL_TOKENS)) this.tokenBytes[id] = Buffer.from(text, 'utf8');
   }
 
@@ -131,7 +133,7 @@ export class Cl100kEncoder {
 let ranksFile: RanksFile | undefined;
 let shared: Cl100kEncoder | undefined;
 
-/** The parsed cl100k_base ranks file of the `tiktoken` npm package, read once per process. */
+/** Reads the cl100k_base ranks file of the `tiktoken` npm package, once per process. */
 export function cl100kRanks(): RanksFile {
   if (!ranksFile) {
     const path = createRequire(import.meta.url).resolve('tiktoken/encoders/cl100k_base.json');
@@ -140,7 +142,7 @@ export function cl100kRanks(): RanksFile {
   return ranksFile;
 }
 
-/** The process-wide encoder; building one takes about 0.1 s. */
+/** Returns the process-wide encoder, built on first use (about 0.2 s). */
 export function cl100k(): Cl100kEncoder {
   shared ??= new Cl100kEncoder(cl100kRanks());
   return shared;

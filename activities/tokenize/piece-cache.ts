@@ -18,7 +18,7 @@ export class TokenBuffer {
     this.length += count;
   }
 
-  /** The ids written so far; valid until the next write. */
+  /** Returns the ids written so far, valid until the next write. */
   view(): Int32Array {
     return this.ids.subarray(0, this.length);
   }
@@ -47,13 +47,13 @@ export function hashRange(text: string, start: number, end: number): number {
 }
 
 /**
- * Open-addressing table from pre-token text to ids. It holds at most `limit` entries and is
- * emptied when either fills up, which bounds its memory to about 100 MB.
+ * Open-addressing table from pre-token text to ids. It keeps at most `limit` entries and
+ * MAX_POOL_IDS ids and is emptied when either fills up, which bounds its memory to about 100 MB.
  */
 export class PieceCache {
   private keys: Array<string | undefined>;
   private readonly hashes: Int32Array;
-  /** Offset of the entry's ids in `pool`; the pool holds a count, then the ids. */
+  /** Offset of the entry's ids in `pool`; the pool stores a count, then the ids. */
   private readonly offsets: Int32Array;
   private pool = new Int32Array(1 << 20);
   private poolUsed = 0;

@@ -1,8 +1,8 @@
 // cl100k's pre-tokenizer: splits text into the pieces that byte-pair encoding works on. tiktoken
 // does this with the pattern below (Rust `fancy-regex`, leftmost alternative wins). Running it
-// as a JavaScript regex costs more than Python tiktoken's whole encoding, so `preTokenEnd`
-// implements the same alternatives as a hand-written scanner over a code-point class table;
-// a test checks it against the regex on every fixture and on random text.
+// as a JavaScript regex costs more than Python tiktoken's whole encoding. So `preTokenEnd`
+// implements the same alternatives as a hand-written scanner over a code-point class table,
+// and a test checks it against the regex on every fixture and on random text.
 //
 // Two details of the pattern matter. Rust's `\s` is the Unicode White_Space property, which
 // includes U+0085 but not U+FEFF, unlike JavaScript's `\s`, so it is spelled out. And
@@ -71,8 +71,8 @@ function widthAt(text: string, i: number): number {
   return low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
 }
 
-function skipClass(text: string, i: number, wanted: number): number {
-  while (i < text.length && classAt(text, i) === wanted) i += widthAt(text, i);
+function skipClass(text: string, i: number, kind: number): number {
+  while (i < text.length && classAt(text, i) === kind) i += widthAt(text, i);
   return i;
 }
 

@@ -1,7 +1,7 @@
 // The `tokenizeShard` activity: reads one gzip JSON Lines shard and writes Megatron indexed
 // datasets (`.bin`/`.idx`) with cl100k ids, optional JSON Lines and Parquet text exports,
-// rejected/ records and, last, the shard's manifest. Documents end with `<|endoftext|>`; SFT
-// records become chatml ids plus a loss-mask dataset; preference pairs become three datasets
+// rejected/ records and, last, the shard's manifest. Documents end with `<|endoftext|>`. SFT
+// records become chatml ids plus a loss-mask dataset. Preference pairs become three datasets
 // (prompt, chosen, rejected) whose sequence i belongs to pair i.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
@@ -73,8 +73,8 @@ export async function tokenizeShard(rawInput: TokenizeShardInput): Promise<Token
   const stats = emptyStats();
   const rejected = await JsonlShardWriter.open(paths.rejected);
   const encoder = cl100k();
-  // NOTE: a retry restarts the shard from its first record; outputs become visible only when
-  // complete, so a crash leaves nothing partial behind, but the work is redone.
+  // NOTE: a retry restarts the shard from its first record, so the work is redone. Outputs
+  // become visible only when complete, so a crash leaves nothing partial behind.
   try {
     for await (const line of readJsonlLines(params.inputUri)) {
       stats.total += 1;

@@ -2,14 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mergeLong, mergeShort, PairTable } from '../../../activities/tokenize/bpe';
 import { hashRange, PieceCache, TokenBuffer } from '../../../activities/tokenize/piece-cache';
 
-// A toy vocabulary: bytes a=0, b=1, c=2; merges ab=3, bc=4, abc=5 (ab then c), cc=6.
+// A toy vocabulary: bytes a=0, b=1, c=2, then ab=3, bc=4, abc=5, cc=6.
 function toyPairs(): PairTable {
-  const pairs = new PairTable(8);
-  pairs.set(0, 1, 3);
-  pairs.set(1, 2, 4);
-  pairs.set(3, 2, 5);
-  pairs.set(2, 2, 6);
-  return pairs;
+  const tokens = ['a', 'b', 'c', 'ab', 'bc', 'abc', 'cc'];
+  return new PairTable(tokens, new Map(tokens.map((token, id) => [token, id])));
 }
 
 function mergeWith(merge: typeof mergeShort, ids: number[]): number[] {
@@ -32,8 +28,12 @@ describe('byte-pair merge', () => {
     }
   });
 
-  it('reports missing pairs as -1', () => {
-    expect(toyPairs().get(2, 0)).toBe(-1);
+  it('resolves pairs through the ranks', () => {
+    const pairs = toyPairs();
+    expect(pairs.get(0, 4)).toBe(5);
+    expect(pairs.get(3, 2)).toBe(5);
+    expect(pairs.get(2, 0)).toBe(-1);
+    expect(pairs.get(2, 0)).toBe(-1);
   });
 });
 
