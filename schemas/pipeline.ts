@@ -73,6 +73,11 @@ export const PipelineInput = z
       .positive()
       .default(60)
       .describe('A shard activity that sends no heartbeat for this long is retried on another worker'),
+    dataset: z.string().default('web').describe('Dataset name shown in the CorpusflowDataset search attribute'),
+    searchAttributes: z
+      .boolean()
+      .default(true)
+      .describe('Set the CorpusflowStage/Dataset/ConfigHash search attributes; the server must have them registered'),
     extract: ExtractOptions,
   })
   .strict();

@@ -11,8 +11,10 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { configHashAttribute, datasetAttribute, stageAttribute } from '../schemas/search-attributes';
 import type * as cpuActivities from '../activities/cpu';
 import { PipelineInput } from '../schemas/pipeline';
 import type { PipelineCarry, PipelineProgress, PipelineSummary } from '../schemas/pipeline';
@@ -45,15 +47,22 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
   const progress: PipelineProgress = { stage: 'plan', shardsDone: 0, shardsTotal: 0, kept: 0, dropped: 0, manifestHits: 0, finished: false };
   setHandler(progressQuery, () => progress);
 
+  const announceStage = (stage: string) => {
+    progress.stage = stage;
+    if (input.searchAttributes) upsertSearchAttributes([{ key: stageAttribute, value: stage }]);
+  };
+  if (input.searchAttributes) upsertSearchAttributes([{ key: datasetAttribute, value: input.dataset }, { key: stageAttribute, value: 'plan' }]);
+
   const carry = carried ?? (await startRun(input));
   const plan = carry.plan;
   progress.shardsTotal = plan.shardCount;
+  if (input.searchAttributes) upsertSearchAttributes([{ key: configHashAttribute, value: Object.values(carry.configHashes).join(',') }]);
 
   for (let stageIndex = carry.stageIndex; stageIndex < STAGES.length; stageIndex += 1) {
     const definition = STAGES[stageIndex]!;
     const stats = (carry.stats[definition.stage] ??= emptyStats());
     carry.manifestHits[definition.stage] ??= 0;
-    progress.stage = definition.stage;
+    announceStage(definition.stage);
     progress.shardsDone = stageIndex === carry.stageIndex ? carry.nextShard : 0;
     progress.kept = stats.kept;
     progress.dropped = stats.dropped;
@@ -69,7 +78,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     carry.nextShard = 0;
   }
 
-  progress.stage = 'report';
+  announceStage('report');
   const stageNames = STAGES.map((definition) => definition.stage);
   const report = await planning.writeRunManifest({
     workflowId,
@@ -79,7 +88,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     config: input as unknown as Record<string, unknown>,
     stages: stageNames.map((stage) => ({ stage, shardCount: plan.shardCount, manifestHits: carry.manifestHits[stage] ?? 0 })),
   });
-  progress.stage = 'done';
+  announceStage('done');
   progress.finished = true;
 
   return {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { corpusflowSearchAttributes } from '../../schemas/search-attributes';
 
 export const temporalBinary = path.resolve(import.meta.dirname, '../../.venv/bin/temporal');
 
@@ -18,6 +19,7 @@ export async function startTemporalDevServer(): Promise<TestWorkflowEnvironment>
       executable: { type: 'existing-path', path: temporalBinary },
       ip: '127.0.0.1',
       log: { format: 'pretty', level: 'error' },
+      searchAttributes: corpusflowSearchAttributes,
     },
   });
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSummary } from '../../schemas/pipeline';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import { failureMessage } from '../../cli/watch';
+import { configHashAttribute, datasetAttribute, stageAttribute } from '../../schemas/search-attributes';
 import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
 import { createTestWorkers, withWorkers } from '../support/workers';
 import { messyInputFolder, sharedData, tempDir } from '../support/fixtures';
@@ -119,6 +120,15 @@ describe('pipeline workflow', () => {
     const runs: string[] = [];
     for await (const execution of testEnv.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(execution.status.name);
     expect(runs.filter((status) => status === 'CONTINUED_AS_NEW')).toHaveLength(2);
+  });
+
+  it('sets search attributes for filtering in the UI', async () => {
+    const workflowId = uniqueTaskQueue('attributes');
+    await runPipeline({ input: path.join(sharedData, 'warc/ukwa-IAH-urls-wget.warc.gz'), output: tempDir('out'), dataset: 'crawl-test' }, workflowId);
+    const description = await testEnv.client.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(stageAttribute)).toBe('done');
+    expect(description.typedSearchAttributes.get(datasetAttribute)).toBe('crawl-test');
+    expect(description.typedSearchAttributes.get(configHashAttribute)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('fails with the path when the input does not exist', async () => {
