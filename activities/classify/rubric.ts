@@ -1,12 +1,10 @@
 // The annotation request: a written rubric for educational value and the topic label. Topics
 // separate STEM from the rest so a second classifier can judge non-STEM documents on their own
 // terms: a classifier trained on every topic at once tends to reward STEM vocabulary.
-import { registerResponseSchema } from '../llm/structured';
-import { QualityAnnotation } from '../../schemas/quality-classifier';
 import type { LlmRequest } from '../../schemas/llm';
 
+/** Registered for every llm worker in activities/llm/response-schemas.ts. */
 export const annotationSchemaName = 'quality_annotation';
-registerResponseSchema(annotationSchemaName, QualityAnnotation);
 
 export const annotationRubric = `You rate documents for a language-model training corpus.
 

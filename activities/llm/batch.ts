@@ -57,19 +57,20 @@ export async function submitBatch(rawInput: SubmitBatchInput): Promise<Submitted
     return writeMarker(markerUri, { batchId: batch.id, inputFileId: file.id, lines: lines.length });
   } catch (error) {
     if (error instanceof ApplicationFailure) throw error;
-    throw toCallFailure(error, context).failure;
+    throw toCallFailure(error, { ...context, apiKey: client.apiKey }).failure;
   }
 }
 
 export async function getBatchStatus(rawInput: BatchStatusInput): Promise<BatchStatus> {
   const input = BatchStatusInput.parse(rawInput);
   const endpoint = endpointFor(input.config, input.role);
+  const client = clientFor(endpoint);
   try {
-    const batch = await clientFor(endpoint).batches.retrieve(input.batchId);
+    const batch = await client.batches.retrieve(input.batchId);
     const counts = batch.request_counts ?? { total: 0, completed: 0, failed: 0 };
     return { batchId: batch.id, status: batch.status, finished: finishedStatuses.has(batch.status), ...counts };
   } catch (error) {
-    throw toCallFailure(error, { role: input.role, model: endpoint.model, baseURL: endpoint.baseURL, requestId: `batch ${input.batchId}` }).failure;
+    throw toCallFailure(error, { role: input.role, model: endpoint.model, baseURL: endpoint.baseURL, requestId: `batch ${input.batchId}`, apiKey: client.apiKey }).failure;
   }
 }
 
@@ -89,7 +90,7 @@ export async function collectBatchResults(rawInput: CollectBatchInput): Promise<
     const batch = await client.batches.retrieve(input.batchId);
     if (batch.output_file_id) outputText = await (await client.files.content(batch.output_file_id)).text();
   } catch (error) {
-    throw toCallFailure(error, context).failure;
+    throw toCallFailure(error, { ...context, apiKey: client.apiKey }).failure;
   }
 
   const usage = emptyUsage();

@@ -109,7 +109,7 @@ export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call:
   try {
     completion = await client.chat.completions.create(body);
   } catch (error) {
-    const { failure, retryDelayMs } = toCallFailure(error, context);
+    const { failure, retryDelayMs } = toCallFailure(error, { ...context, apiKey: client.apiKey });
     if (retryDelayMs !== undefined) limiter.pauseUntil(Date.now() + retryDelayMs);
     throw failure;
   } finally {

@@ -9,6 +9,18 @@ export interface CallContext {
   model: string;
   baseURL: string;
   requestId: string;
+  /** The API key in use, removed from every message built here. */
+  apiKey?: string;
+}
+
+/**
+ * Removes the API key, and anything shaped like an OpenAI key (`sk-...`), from a message that
+ * goes into Temporal history. Some endpoints echo a partly masked key in their 401 message.
+ */
+export function redactSecrets(message: string, apiKey?: string): string {
+  let redacted = apiKey && apiKey.length >= 8 ? message.split(apiKey).join('[redacted key]') : message;
+  redacted = redacted.replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
+  return redacted;
 }
 
 /** Failure types that concern one request, so a shard records them and goes on. */
@@ -20,6 +32,14 @@ export function describeCall(context: CallContext): string {
 
 /** Maps an error from the `openai` client to an ApplicationFailure; `retryDelayMs` is set for 429s. */
 export function toCallFailure(error: unknown, context: CallContext): { failure: ApplicationFailure; retryDelayMs?: number } {
+  const { failure, retryDelayMs } = classifyCallError(error, context);
+  const message = redactSecrets(failure.message, context.apiKey);
+  if (message === failure.message) return { failure, retryDelayMs };
+  const redacted = ApplicationFailure.create({ message, type: failure.type ?? undefined, nonRetryable: failure.nonRetryable ?? false, nextRetryDelay: failure.nextRetryDelay ?? undefined });
+  return { failure: redacted, retryDelayMs };
+}
+
+function classifyCallError(error: unknown, context: CallContext): { failure: ApplicationFailure; retryDelayMs?: number } {
   const subject = describeCall(context);
 
   if (error instanceof APIConnectionTimeoutError) {

@@ -4,8 +4,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ChatMessage, LlmEndpoint } from '../../schemas/llm';
+import { builtinResponseSchemas } from './response-schemas';
 
-const responseSchemas = new Map<string, z.ZodType>();
+const responseSchemas = new Map<string, z.ZodType>(Object.entries(builtinResponseSchemas));
 
 /** Registers a schema under a name that requests can carry in `responseSchema`. */
 export function registerResponseSchema(name: string, schema: z.ZodType): void {
@@ -27,7 +28,9 @@ export function responseSchemaFor(name: string): z.ZodType {
 /** Builds the `response_format` request field for the endpoint's structured-output mode. */
 export function responseFormatFor(mode: LlmEndpoint['structuredOutput'], name: string, schema: z.ZodType): Record<string, unknown> | undefined {
   if (mode === 'json_schema') {
-    return { type: 'json_schema', json_schema: { name, schema: z.toJSONSchema(schema) } };
+    // `$schema` only names the JSON Schema draft, which the endpoint does not need.
+    const { $schema: _draft, ...jsonSchema } = z.toJSONSchema(schema);
+    return { type: 'json_schema', json_schema: { name, schema: jsonSchema } };
   }
   if (mode === 'json_object') return { type: 'json_object' };
   return undefined;

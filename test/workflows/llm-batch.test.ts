@@ -169,7 +169,8 @@ describe('llmRequests workflow against the stub', () => {
     const config = await stubConfig(stub.baseURL);
     await runToEnd({ config, requestsUri: await writeRequests(2), outputUri: path.join(root, `key-${randomUUID()}.jsonl.gz`) });
     await runToEnd({ config: await stubConfig(stub.baseURL), mode: 'batch', pollIntervalSeconds: 1, requestsUri: await writeRequests(2), outputUri: path.join(root, `key-${randomUUID()}.jsonl.gz`) });
-    stub.script(stubReply.error(401, 'Incorrect API key provided'));
+    // Some endpoints echo the key in a 401; the failure that reaches history must not.
+    stub.script(stubReply.error(401, `Incorrect API key provided: ${apiKey}`));
     const rejected = runToEnd({ config: await stubConfig(stub.baseURL), requestsUri: await writeRequests(1), outputUri: path.join(root, `key-${randomUUID()}.jsonl.gz`) });
     await expect(rejected).rejects.toBeInstanceOf(WorkflowFailedError);
 

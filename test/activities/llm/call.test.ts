@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { completeRequest } from '../../../activities/llm/call';
+import { responseSchemaFor } from '../../../activities/llm/structured';
 import { startOpenAIStub, stubReply } from '../../support/openai-stub';
 import type { OpenAIStub } from '../../support/openai-stub';
 import { stubConfig, testKeyVariable, userRequest } from './helpers';
@@ -40,9 +41,11 @@ describe('completeRequest against the stub', () => {
     expect(result.output).toEqual({ score: 4, reason: 'clear' });
     expect(result.usage.calls).toBe(1);
     expect(result.usage.costUsd).toBeGreaterThan(0);
-    const body = stub.requests[0]!.body as { response_format: { type: string; json_schema: { name: string } } };
+    const body = stub.requests[0]!.body as { response_format: { type: string; json_schema: { name: string; schema: object } } };
     expect(body.response_format.type).toBe('json_schema');
     expect(body.response_format.json_schema.name).toBe('test_verdict');
+    expect(body.response_format.json_schema.schema).toMatchObject({ type: 'object', required: ['score', 'reason'] });
+    expect(body.response_format.json_schema.schema).not.toHaveProperty('$schema');
     expect(stub.requests[0]!.headers.authorization).toBe('Bearer sk-test-call-key');
   });
 
@@ -150,6 +153,25 @@ describe('completeRequest against the stub', () => {
     expect(failure.message).not.toContain('sk-test-call-key');
   });
 
+  it('redacts a key echoed in a stub 401', async () => {
+    const config = await stubConfig(stub.baseURL);
+    stub.script(stubReply.error(401, 'Incorrect API key provided: sk-test-call-key. Find your key in your account.'));
+
+    const failure = await failureOf(completeRequest(config, 'annotator', userRequest('r1', 'hello')));
+
+    expect(failure.message).toContain('Incorrect API key provided: [redacted key]');
+    expect(failure.message).not.toContain('sk-test');
+  });
+
+  it('redacts a masked key echoed in a stub 401', async () => {
+    const config = await stubConfig(stub.baseURL);
+    stub.script(stubReply.error(401, 'Incorrect API key provided: sk-abc12***********wxyz.'));
+
+    const failure = await failureOf(completeRequest(config, 'annotator', userRequest('r1', 'hello')));
+
+    expect(failure.message).toContain('Incorrect API key provided: sk-[redacted]');
+  });
+
   it('rejects a stub content-filter refusal', async () => {
     const config = await stubConfig(stub.baseURL);
     stub.script(stubReply.text('', { finishReason: 'content_filter' }));
@@ -158,6 +180,10 @@ describe('completeRequest against the stub', () => {
 
     expect(failure.type).toBe('LlmContentFiltered');
     expect(failure.nonRetryable).toBe(true);
+  });
+
+  it('knows the annotation schema without the stage code', () => {
+    expect(responseSchemaFor('quality_annotation')).toBeDefined();
   });
 
   it('fails when the key variable is missing', async () => {
