@@ -108,6 +108,12 @@ export class IndexedDatasetWriter {
     return { bin, idx, documents: this.documents, tokens: this.tokens };
   }
 
+  /** Abandons the dataset: storage discards the partial `.bin` and no `.idx` is written. */
+  async abort(reason: Error): Promise<void> {
+    this.body.destroy(reason);
+    await this.binDone.catch(() => undefined);
+  }
+
   private copyIds(ids: ArrayLike<number>, offset: number, count: number): void {
     const start = this.chunkUsed;
     if (this.dtype === 'int32') {

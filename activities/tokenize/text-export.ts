@@ -67,7 +67,7 @@ export class ParquetTextWriter {
   private constructor(
     readonly uri: string,
     private readonly done: Promise<WriteResult>,
-    body: PassThrough,
+    private readonly body: PassThrough,
   ) {
     this.parquet = new ParquetWriter({ writer: new StreamByteWriter(body, done), schema: SCHEMA, createdBy: 'corpusflow' });
     this.done.catch(() => undefined);
@@ -83,6 +83,12 @@ export class ParquetTextWriter {
     this.rows.push(document);
     this.records += 1;
     if (this.rows.length >= ROW_GROUP_ROWS) await this.writeRowGroup();
+  }
+
+  /** Abandons the file: storage discards what was written. */
+  async abort(reason: Error): Promise<void> {
+    this.body.destroy(reason);
+    await this.done.catch(() => undefined);
   }
 
   async close(): Promise<WriteResult & { records: number }> {

@@ -90,6 +90,7 @@ export async function tokenizeShard(rawInput: TokenizeShardInput): Promise<Token
       }
     }
   } catch (error) {
+    await abortSinks(sinks, error as Error);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
       throw ApplicationFailure.nonRetryable(
@@ -162,6 +163,12 @@ async function openSinks(params: ReturnType<typeof TokenizeShardInput.parse>, pa
     jsonl: exportsText && params.exports.jsonl ? await JsonlShardWriter.open(paths.jsonl) : undefined,
     parquet: exportsText && params.exports.parquet ? await ParquetTextWriter.open(paths.parquet) : undefined,
   };
+}
+
+async function abortSinks(sinks: Sinks, reason: Error): Promise<void> {
+  for (const writer of sinks.datasets.values()) await writer.abort(reason);
+  await sinks.parquet?.abort(reason);
+  // NOTE: JsonlShardWriter has no abort, so a failed shard can leave its JSON Lines temp files.
 }
 
 interface Problem {

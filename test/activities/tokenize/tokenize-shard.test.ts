@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -92,6 +92,20 @@ describe('tokenizeShard', () => {
     const result = await tokenizeShard({ inputUri: input, outputUri: output, dataset: 'web', shardIndex: 0, exports: { jsonl: true, parquet: true } });
     expect(result.reused).toBe(true);
     expect(result.datasets[0]!.sequences).toBe(documents.length);
+  });
+
+  it('fails without retry on truncated gzip', async () => {
+    const whole = gzipSync(lines.join('\n'));
+    const truncated = path.join(folder, 'truncated.jsonl.gz');
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const failed = path.join(folder, 'failed-run');
+
+    await expect(tokenizeShard({ inputUri: truncated, outputUri: failed, dataset: 'web', shardIndex: 0 })).rejects.toMatchObject({
+      type: 'invalid_input_shard',
+      nonRetryable: true,
+    });
+    const written = readdirSync(path.join(failed, 'tokenize', 'web'));
+    expect(written.filter((name) => !name.startsWith('rejected'))).toEqual([]);
   });
 
   it('fails without retry on a missing input', async () => {

@@ -1,0 +1,3 @@
+// Mid-training long-context activities, one per phase, registered by the cpu worker.
+export { selectLongContext, selectionPaths } from './select-long-context';
+export { packLongContext } from './pack-long-context';
