@@ -3,7 +3,7 @@
 // under common ancestors: paragraphs vote for their parent and, more weakly, for the two
 // ancestors above it, and the best-voted container (weighted by how little of its text is
 // link text) is the main content. This is the scheme Arc90's Readability popularised.
-import { classAndId, collectText, elementsOf, findFirst, isTag, isText, outermostMatches, removeNode, type ChildNode, type Element, type ParentNode } from './dom';
+import { classAndId, collectText, elementsOf, findFirst, isTag, isText, outermostMatches, removeNodes, type ChildNode, type Element, type ParentNode } from './dom';
 
 /** Elements that never carry article text. */
 const NON_CONTENT_TAGS = new Set([
@@ -61,7 +61,7 @@ function isHidden(element: Element): boolean {
 /** Removes elements that are never content: scripts, forms controls, navigation, hidden parts. */
 export function removeNonContent(root: ParentNode): void {
   const removable = outermostMatches(root, (element) => NON_CONTENT_TAGS.has(element.name) || isHidden(element));
-  for (const element of removable) removeNode(element);
+  removeNodes(removable);
 }
 
 export interface TextStats {
@@ -112,7 +112,7 @@ export function removeChromeByHints(root: ParentNode, stats: Map<Element, TextSt
     const text = stats.get(element)?.text ?? 0;
     return text < totalText * 0.4;
   });
-  for (const element of removable) removeNode(element);
+  removeNodes(removable);
 }
 
 const PARAGRAPH_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'dd', 'cf-math']);
@@ -320,6 +320,6 @@ export function removeLinkClusters(nodes: ChildNode[], stats: Map<Element, TextS
       if (density > 0.65) return true;
       return density > 0.35 && elementStats.text < 300 && elementStats.commas < 3;
     });
-    for (const element of clusters) removeNode(element);
+    removeNodes(clusters);
   }
 }

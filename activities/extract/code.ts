@@ -1,7 +1,7 @@
 // Code blocks: exact text of a <pre>, the language the page names for it, and the Markdown
 // fence around it. Line-number gutters and copy buttons are removed before rendering, by
 // removeCodeChrome(), because highlighters put them inside or beside the <pre>.
-import { classList, collectText, findFirst, isTag, isText, outermostMatches, removeNode, type Element, type ParentNode } from './dom';
+import { classList, collectText, findFirst, isTag, isText, outermostMatches, removeNodes, type Element, type ParentNode } from './dom';
 
 const GUTTER_CLASSES = new Set([
   'gutter',
@@ -33,7 +33,7 @@ function isCopyButton(element: Element): boolean {
 /** Removes line-number gutters everywhere and copy buttons near code. Returns how many. */
 export function removeCodeChrome(root: ParentNode): number {
   const chrome = outermostMatches(root, (element) => isGutter(element) || (isCopyButton(element) && nearCode(element)));
-  for (const element of chrome) removeNode(element);
+  removeNodes(chrome);
   return chrome.length;
 }
 

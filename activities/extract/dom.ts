@@ -113,6 +113,43 @@ export function removeNode(node: ChildNode): void {
   node.parent = null;
 }
 
+/** Removes many nodes in one pass per parent, so pages with huge sibling lists stay linear. */
+export function removeNodes(nodes: ChildNode[]): void {
+  const byParent = new Map<ParentNode, Set<ChildNode>>();
+  for (const node of nodes) {
+    if (!node.parent) continue;
+    const set = byParent.get(node.parent) ?? new Set<ChildNode>();
+    set.add(node);
+    byParent.set(node.parent, set);
+  }
+  for (const [parent, removed] of byParent) {
+    parent.children = parent.children.filter((child) => !removed.has(child));
+    for (const node of removed) node.parent = null;
+  }
+}
+
+/** Replaces many nodes, each by its paired node or by nothing, in one pass per parent. */
+export function replaceNodes(replacements: Map<ChildNode, ChildNode | undefined>): void {
+  const parents = new Set<ParentNode>();
+  for (const node of replacements.keys()) if (node.parent) parents.add(node.parent);
+  for (const parent of parents) {
+    const children: ChildNode[] = [];
+    for (const child of parent.children) {
+      if (!replacements.has(child)) {
+        children.push(child);
+        continue;
+      }
+      const replacement = replacements.get(child);
+      child.parent = null;
+      if (replacement) {
+        replacement.parent = parent;
+        children.push(replacement);
+      }
+    }
+    parent.children = children;
+  }
+}
+
 export function replaceNode(node: ChildNode, replacement: ChildNode): void {
   const parent = node.parent;
   if (!parent) return;

@@ -2,7 +2,7 @@
 // date and whether it is the accepted answer, so the renderer writes one block per post in
 // thread order. A page counts as a thread when sibling elements that look like posts (by
 // class, id, schema.org type or data attributes) hold at least half of the page's text.
-import { collectText, createElement, elementsOf, isTag, outermostMatches, removeNode, replaceNode, type ChildNode, type Element } from './dom';
+import { collectText, createElement, elementsOf, isTag, outermostMatches, removeNodes, replaceNodes, type ChildNode, type Element } from './dom';
 
 export const POST_MARKER = 'cf-post';
 
@@ -49,16 +49,19 @@ export function markForumPosts(root: Element): Element[] {
 
   const container = posts[0]!.parent as Element;
   // The question or opening post, when the page keeps it apart from the replies: the nearest one before them.
+  const postSet = new Set(posts);
   const opening = outermostMatches(root, isPostLike)
-    .filter((element) => !posts.includes(element) && !isInside(element, container) && precedes(element, container) && textLength(element) >= 50)
+    .filter((element) => !postSet.has(element) && !isInside(element, container) && precedes(element, container) && textLength(element) >= 50)
     .slice(-1);
 
+  const replacements = new Map<ChildNode, ChildNode | undefined>();
   const openingMarkers = opening.map((post) => {
     const marker = postMarker(post);
-    replaceNode(post, marker);
+    replacements.set(post, marker);
     return marker;
   });
-  for (const post of posts) replaceNode(post, postMarker(post));
+  for (const post of posts) replacements.set(post, postMarker(post));
+  replaceNodes(replacements);
   // A thread written as a list would otherwise number its posts like list items.
   if (container.name === 'ul' || container.name === 'ol') container.name = 'div';
   return [...openingMarkers, container];
@@ -133,7 +136,7 @@ function postMarker(post: Element): Element {
   const author = postAuthor(post);
   const date = postDate(post);
   const accepted = isAcceptedAnswer(post);
-  for (const signature of outermostMatches(post, (element) => words(element).some((word) => SIGNATURE_WORDS.has(word)))) removeNode(signature);
+  removeNodes(outermostMatches(post, (element) => words(element).some((word) => SIGNATURE_WORDS.has(word))));
 
   const body = postBody(post);
   // vBulletin writes each post body as <blockquote class="postcontent">; it is not a quote.
@@ -144,7 +147,9 @@ function postMarker(post: Element): Element {
   if (author) attribs.author = author;
   if (date) attribs.date = date;
   if (accepted) attribs.accepted = 'true';
-  return createElement(POST_MARKER, attribs, [body]);
+  // The marker takes the post's children rather than the post, whose parent link must stay
+  // intact until the post is replaced.
+  return createElement(POST_MARKER, attribs, body === post ? [...post.children] : [body]);
 }
 
 function shortText(element: Element | undefined, max: number): string | undefined {

@@ -12,9 +12,9 @@ import {
   createElement,
   outermostMatches,
   findFirst,
-  removeNode,
-  replaceNode,
+  replaceNodes,
   Text,
+  type ChildNode,
   type Element,
   type ParentNode,
 } from './dom';
@@ -26,19 +26,13 @@ export function normalizeMath(root: ParentNode): number {
   const targets = outermostMatches(root, isMathSource);
 
   let count = 0;
+  const replacements = new Map<ChildNode, ChildNode | undefined>();
   for (const element of targets) {
-    if (isRenderedGlyphs(element)) {
-      removeNode(element);
-      continue;
-    }
-    const formula = formulaOf(element);
-    if (formula === undefined) {
-      removeNode(element);
-      continue;
-    }
-    replaceNode(element, mathMarker(formula.tex, formula.display));
-    count += 1;
+    const formula = isRenderedGlyphs(element) ? undefined : formulaOf(element);
+    replacements.set(element, formula && mathMarker(formula.tex, formula.display));
+    if (formula) count += 1;
   }
+  replaceNodes(replacements);
   return count;
 }
 

@@ -36,6 +36,15 @@ describe('forum extraction', () => {
     expect(text).not.toContain('Forum rules');
   });
 
+  it('marks posts without a body wrapper', () => {
+    const reply = (author: string, text: string): string => `<div class="reply" data-author="${author}"><p>${text}</p></div>`;
+    const html = page(`<div class="replies">${reply('dana', 'First reply with enough words to be a real post.')}
+      ${reply('eve', 'Second reply, also long enough to count as a post.')}</div>`);
+    const { text, metadata } = extractPage(html);
+    expect(metadata.postCount).toBe(2);
+    expect(text).toBe('[post] dana\n\nFirst reply with enough words to be a real post.\n\n[post] eve\n\nSecond reply, also long enough to count as a post.');
+  });
+
   it('marks the accepted answer on a Q&A page', () => {
     const answer = (id: string, body: string, accepted: boolean): string =>
       `<div class="answer${accepted ? ' accepted-answer' : ''}" id="answer-${id}"><div class="post-layout">
