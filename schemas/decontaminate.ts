@@ -6,7 +6,7 @@ export const BenchmarkFormat = z.enum(['jsonl', 'jsonl.gz', 'json', 'parquet', '
 export type BenchmarkFormat = z.infer<typeof BenchmarkFormat>;
 
 /**
- * Where the text of one benchmark item lives. Each entry is a field path with dots for nesting
+ * Field paths of one benchmark item's texts. Each entry is a field path with dots for nesting
  * (`"question"`, `"turns.0.content"`); a CSV file without a header row uses column numbers
  * (`"0"`). Array values are flattened, so a `choices` list field can be named once.
  */

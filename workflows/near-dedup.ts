@@ -15,8 +15,8 @@ const CHILDREN_IN_FLIGHT = 4;
 
 function activitiesFor(options: NearDedupOptions) {
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
-  // A shard or a (band, partition) section is bounded, so an hour is generous; heartbeats every
-  // 1000 documents or 100 shards catch a dead worker within minutes.
+  // A shard or a (band, partition) section is bounded, so an hour is generous. Heartbeats come
+  // every 1000 documents or 100 shards and catch a dead worker within minutes.
   const perShard = proxyActivities<typeof activities>({
     taskQueue,
     startToCloseTimeout: '1 hour',

@@ -50,7 +50,7 @@ async function listFiles(uri: string, format: BenchmarkFormat): Promise<string[]
     if (object.uri.toLowerCase().endsWith(EXTENSIONS[format])) files.push(object.uri);
   }
   if (files.length === 0) {
-    throw ApplicationFailure.nonRetryable(`Benchmark file or folder ${uri} not found or holds no ${EXTENSIONS[format]} files: check benchmarkRoot and uri`, 'InvalidBenchmarkConfig');
+    throw ApplicationFailure.nonRetryable(`Benchmark file or folder ${uri} is missing or contains no ${EXTENSIONS[format]} files: check benchmarkRoot and uri`, 'InvalidBenchmarkConfig');
   }
   return files.sort();
 }

@@ -24,7 +24,7 @@ export interface LoadedIndex {
   items: StoredIndex['items'];
 }
 
-/** The options that decide the index's content. */
+/** Selects the options that decide the index's content, for its config hash. */
 export function indexConfig(options: DecontaminateOptions) {
   const { benchmarkRoot, benchmarks, longNgram, shortNgram, maxItemsPerNgram } = options;
   return { benchmarkRoot, benchmarks, longNgram, shortNgram, maxItemsPerNgram };

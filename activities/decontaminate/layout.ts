@@ -32,7 +32,7 @@ export function decontaminationOutputPaths(outputUri: string, shardIndex: number
   };
 }
 
-/** The stage manifest: which benchmark sets the output was decontaminated against. */
+/** Returns the URI of the stage manifest, which records the benchmark sets the output was checked against. */
 export function stageManifestUri(outputUri: string): string {
   return joinUri(outputUri, 'decontamination.manifest.json');
 }

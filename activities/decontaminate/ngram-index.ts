@@ -1,8 +1,8 @@
 // The benchmark n-gram index, pure. Texts are normalised (NFKC, case fold, look-alike letters,
 // punctuation and whitespace collapsed, digits kept) and split into words. A benchmark text of
-// at least `longNgram` words contributes its long n-grams; a shorter one its short n-grams, so
-// brief items still match; one below `shortNgram` words is too short to match safely and is
-// skipped. N-grams are hashed to 53 bits, exact in a JavaScript number.
+// at least `longNgram` words contributes its long n-grams. A shorter one contributes its short
+// n-grams, so brief items still match. A text below `shortNgram` words is too short to match
+// safely and is skipped. N-grams are hashed to 53 bits, exact in a JavaScript number.
 import { hashString, mix32 } from '../near-dedup/minhash';
 import { normalizeText } from '../near-dedup/normalize';
 import type { BenchmarkItem } from './benchmark-files';
@@ -68,11 +68,11 @@ export function addItem(index: NgramIndex, item: BenchmarkItem, position: number
         index.shortItemCounts.set(key, (index.shortItemCounts.get(key) ?? 0) + 1);
       }
     }
-    const size = hashes.length >= longNgram ? longNgram : hashes.length >= shortNgram ? shortNgram : 0;
-    if (size === 0) {
+    if (hashes.length < shortNgram) {
       counts.textsTooShort += 1;
       continue;
     }
+    const size = hashes.length >= longNgram ? longNgram : shortNgram;
     const map = size === longNgram ? index.long : index.short;
     for (let start = 0; start + size <= hashes.length; start += 1) {
       const key = ngramKey(hashes, start, size);

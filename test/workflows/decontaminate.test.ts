@@ -145,7 +145,7 @@ describe('decontaminate workflow', () => {
     const messages: string[] = [];
     for (let cause = (failure as Error).cause; cause; cause = (cause as Error).cause) messages.push((cause as Error).message);
     expect(messages).toContain(
-      `Benchmark file or folder ${pathToFileURL(path.join(benchRoot, 'gone/test.jsonl')).href} not found or holds no .jsonl files: check benchmarkRoot and uri`,
+      `Benchmark file or folder ${pathToFileURL(path.join(benchRoot, 'gone/test.jsonl')).href} is missing or contains no .jsonl files: check benchmarkRoot and uri`,
     );
   });
 });
