@@ -3,7 +3,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +90,24 @@ async function runWorkers<T>(prefix: string, until: Promise<T>): Promise<T> {
   return sandbox.runUntil(llm.runUntil(cpu.runUntil(until)));
 }
 
+/**
+ * Replays the finished workflow's history against the current bundle, which fails on
+ * nondeterminism. With CORPUSFLOW_RECORD_HISTORIES=1 it also stores the history as the fixture
+ * that code-stages-replay.test.ts replays against later versions.
+ */
+async function replayAndRecord(handle: WorkflowHandle, fixture: string): Promise<void> {
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES === '1') {
+    // NOTE: stored as protobufjs objects, not Temporal's JSON history form: historyFromJSON fails in
+    // this install ("type must be a Type") because @temporalio/common nests protobufjs 8 while
+    // @temporalio/proto uses protobufjs 7.
+    const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    const recorded = { workflowId: handle.workflowId, history: plain };
+    await fs.writeFile(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify(recorded) + '\n');
+  }
+}
+
 function llmConfig(): LlmConfig {
   return LlmConfig.parse({ roles: { generator: { baseURL: stub.baseURL, model: 'stub-model', structuredOutput: 'json_object' } }, cacheUri: path.join(root, 'llm-cache') });
 }
@@ -126,6 +145,7 @@ describe('fimExercises workflow', { timeout: 120_000 }, () => {
     expect(result.prepareStats.kept).toBe(2);
     expect(result.llmUsage.calls).toBe(2);
     await expect(fs.stat(result.manifestUri)).resolves.toBeDefined();
+    await replayAndRecord(handle, 'fim-exercises.json');
   });
 
   it('fails at once on invalid settings', async () => {
@@ -158,5 +178,6 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     expect(pairs.map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
     expect(result.stats.droppedByReason).toEqual({ low_fidelity: 1 });
     expect(result.llmUsage.calls).toBe(4);
+    await replayAndRecord(handle, 'instruction-reversal.json');
   });
 });
