@@ -46,20 +46,28 @@ export function checkGopherRepetition(
   return report;
 }
 
-// Two polynomial hashes over word ids, combined into one exact integer below 2^53. Each step
-// multiplies a value below 2^31 by a base below 2^21, so no product loses precision.
+// Two polynomial hashes over word ids identify an n-gram; both must match, so a false match
+// needs a collision in both at once. Each step multiplies a value below 2^31 by a base below
+// 2^21, so no product loses precision in a double.
 const MOD_A = 2_147_483_647;
 const MOD_B = 2_147_483_629;
 const BASE_A = 1_048_573;
 const BASE_B = 1_048_571;
-const LOW_BITS = 2 ** 21;
 
-/** Hashes of every n-gram of a word sequence, computed for n = 1, 2, ... on demand. */
+/**
+ * Hashes of every n-gram of a word sequence, extended from n-1 to n on demand, and an
+ * open-addressing table over them. Typed arrays instead of a Map keep this allocation-free
+ * per n-gram, which matters because every document is scanned for nine values of n.
+ */
 class NgramIndex {
   private readonly ids: Int32Array;
   private readonly prefixChars: Float64Array;
   private readonly hashA: Float64Array;
   private readonly hashB: Float64Array;
+  /** Position + 1 of the n-gram that owns each slot; 0 marks an empty slot. */
+  private readonly owners: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly mask: number;
   private hashedLength = 0;
 
   constructor(words: readonly string[]) {
@@ -77,14 +85,21 @@ class NgramIndex {
     });
     this.hashA = new Float64Array(words.length);
     this.hashB = new Float64Array(words.length);
+
+    // At most half full, so probe runs stay short.
+    let capacity = 16;
+    while (capacity < words.length * 2) capacity *= 2;
+    this.owners = new Int32Array(capacity);
+    this.counts = new Int32Array(capacity);
+    this.mask = capacity - 1;
   }
 
   private get totalChars(): number {
     return this.prefixChars[this.ids.length]!;
   }
 
-  /** Keys of the n-grams starting at 0 .. length-n, valid until the next call with another n. */
-  private keys(n: number): Float64Array {
+  /** Extends the hashes to n-grams, clears the table and returns how many n-grams there are. */
+  private prepare(n: number): number {
     if (n < this.hashedLength) throw new Error(`n-grams must be requested in increasing n, got ${n} after ${this.hashedLength}`);
     for (; this.hashedLength < n; this.hashedLength += 1) {
       const offset = this.hashedLength;
@@ -94,24 +109,39 @@ class NgramIndex {
         this.hashB[i] = (this.hashB[i]! * BASE_B + id) % MOD_B;
       }
     }
-    const count = Math.max(0, this.ids.length - n + 1);
-    const keys = new Float64Array(count);
-    for (let i = 0; i < count; i += 1) keys[i] = this.hashA[i]! * LOW_BITS + (this.hashB[i]! % LOW_BITS);
-    return keys;
+    this.owners.fill(0);
+    this.counts.fill(0);
+    return Math.max(0, this.ids.length - n + 1);
+  }
+
+  /** Returns the table slot of the n-gram starting at `position`, claiming an empty one. */
+  private slotOf(position: number): number {
+    const a = this.hashA[position]!;
+    const b = this.hashB[position]!;
+    let slot = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const owner = this.owners[slot]!;
+      if (owner === 0) {
+        this.owners[slot] = position + 1;
+        return slot;
+      }
+      if (this.hashA[owner - 1] === a && this.hashB[owner - 1] === b) return slot;
+      slot = (slot + 1) & this.mask;
+    }
   }
 
   /** Characters covered by all occurrences of the most frequent n-gram, when it repeats. */
   topNgramFraction(n: number): number {
-    const keys = this.keys(n);
-    const counts = new Map<number, number>();
+    const count = this.prepare(n);
     let bestCount = 1;
     let bestChars = 0;
-    for (let i = 0; i < keys.length; i += 1) {
-      const count = (counts.get(keys[i]!) ?? 0) + 1;
-      counts.set(keys[i]!, count);
+    for (let i = 0; i < count; i += 1) {
+      const slot = this.slotOf(i);
+      const seen = this.counts[slot]! + 1;
+      this.counts[slot] = seen;
       const chars = this.prefixChars[i + n]! - this.prefixChars[i]!;
-      if (count > bestCount || (count === bestCount && count > 1 && chars > bestChars)) {
-        bestCount = count;
+      if (seen > bestCount || (seen === bestCount && seen > 1 && chars > bestChars)) {
+        bestCount = seen;
         bestChars = chars;
       }
     }
@@ -120,13 +150,13 @@ class NgramIndex {
 
   /** Characters of the words inside any n-gram occurrence after its first. */
   duplicateNgramFraction(n: number): number {
-    const keys = this.keys(n);
-    const seen = new Set<number>();
+    const count = this.prepare(n);
     let covered = 0;
     let coveredUntil = 0;
-    for (let i = 0; i < keys.length; i += 1) {
-      if (!seen.has(keys[i]!)) {
-        seen.add(keys[i]!);
+    for (let i = 0; i < count; i += 1) {
+      const slot = this.slotOf(i);
+      if (this.counts[slot] === 0) {
+        this.counts[slot] = 1;
         continue;
       }
       const from = Math.max(i, coveredUntil);
