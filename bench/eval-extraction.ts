@@ -24,6 +24,8 @@ export const webDataDir = resolve(repoRoot, '../shared/data/web');
 export type Benchmark = 'readability' | 'aeb' | 'trafilatura';
 export const BENCHMARKS: Benchmark[] = ['readability', 'aeb', 'trafilatura'];
 
+const GOLD_SUFFIX: Record<Benchmark, string> = { readability: '.gold.html', aeb: '.gold.txt', trafilatura: '.gold.json' };
+
 export interface GoldPage {
   benchmark: Benchmark;
   name: string;
@@ -31,12 +33,12 @@ export interface GoldPage {
   goldPath: string;
 }
 
-/** Every page of the three benchmarks that has a gold file, in a stable order. */
+/** Lists every page of the three benchmarks that has a gold file, in a stable order. */
 export function listPages(dataDir = webDataDir): GoldPage[] {
   const pages: GoldPage[] = [];
   for (const benchmark of BENCHMARKS) {
     const dir = join(dataDir, benchmark);
-    const goldSuffix = benchmark === 'readability' ? '.gold.html' : benchmark === 'aeb' ? '.gold.txt' : '.gold.json';
+    const goldSuffix = GOLD_SUFFIX[benchmark];
     for (const file of readdirSync(dir).sort()) {
       if (!file.endsWith('.html') || file.endsWith('.gold.html')) continue;
       const name = file.slice(0, -'.html'.length);

@@ -1,8 +1,8 @@
 // Boilerplate removal and main-content selection. Decisions use the tag name, words in the
 // class and id, the text and link lengths below each element, and how text concentrates
-// under common ancestors: paragraphs vote for their parent and, more weakly, for the two
-// ancestors above it, and the best-voted container (weighted by how little of its text is
-// link text) is the main content. This is the scheme Arc90's Readability popularised.
+// under common ancestors. Each paragraph votes for its parent and, more weakly, for the two
+// ancestors above it. The best-voted container, weighted by how little of its text is link
+// text, is the main content. This is the scheme Arc90's Readability popularised.
 import { classAndId, collectText, elementsOf, findFirst, isTag, isText, outermostMatches, removeNodes, type ChildNode, type Element, type ParentNode } from './dom';
 
 /** Elements that never carry article text. */
@@ -204,8 +204,8 @@ export function selectMainContent(root: Element, stats: Map<Element, TextStats>)
 /**
  * Pages built from structured parts (a recipe's ingredients, steps and tips) give most of
  * their text no paragraph to vote with, so the best-voted container holds only a small share
- * of it. Climbs while the chosen container holds under 40% of its parent's text and the
- * parent is not link-heavy.
+ * of it. Returns the highest of the four nearest ancestors whose text is over 2.5 times the
+ * container's, stopping at the first link-heavy one.
  */
 function climbToProse(best: Element, root: Element, stats: Map<Element, TextStats>): Element {
   const bestText = stats.get(best)?.text ?? 0;

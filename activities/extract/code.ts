@@ -23,7 +23,7 @@ function isGutter(element: Element): boolean {
   return classList(element).some((name) => GUTTER_CLASSES.has(name));
 }
 
-/** Copy buttons are short controls; a wrapper named after the clipboard that holds the code itself is kept. */
+/** Copy buttons are short controls. A wrapper named after the clipboard that contains the code itself is kept. */
 function isCopyButton(element: Element): boolean {
   if (element.name === 'button') return true;
   if (!classList(element).some((name) => /(^|[-_])(copy|clipboard)([-_]|$)/.test(name))) return false;
@@ -107,7 +107,7 @@ export function codeText(pre: Element): string {
   return parts.join('').replace(/^\r?\n/, '').replace(/[\r\n]+$/, '');
 }
 
-/** A Markdown code fence that is longer than any backtick run inside the code. */
+/** Wraps code in a Markdown fence longer than any backtick run inside the code. */
 export function fenceCode(code: string, language: string | undefined): string {
   const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));

@@ -26,11 +26,11 @@ export interface ExtractOptions {
 }
 
 /**
- * Default node limit. A 10 MB page of ordinary markup has roughly 300,000 to 600,000 nodes;
- * two million leaves headroom while bounding memory (about 200 bytes per node in domhandler).
+ * Default node limit. The densest of the 59 gold test pages has about 37,000 nodes per MB, so
+ * a 10 MB page of such markup has about 370,000. Two million leaves headroom and still bounds memory.
  */
 export const DEFAULT_MAX_NODES = 2_000_000;
-/** Real pages rarely nest past 60 levels; 200 keeps recursion far from Node's stack limit. */
+/** The deepest of the 59 gold test pages nests 34 levels. 200 keeps recursion far from Node's stack limit. */
 export const DEFAULT_MAX_DEPTH = 200;
 
 /**
@@ -68,7 +68,7 @@ export function extractPage(html: string, options: ExtractOptions = {}): Extract
   };
 }
 
-/** A page without <body> (a fragment, or only <head>) is treated as all body. */
+/** Wraps a page without <body> (a fragment, or only <head>) so all of it is read as body. */
 function wrapInBody(document: Document): Element {
   const children = document.children.filter((child) => !(child.type === 'tag' && (child as Element).name === 'head'));
   return createElement('body', {}, children);

@@ -185,7 +185,7 @@ function isAcceptedAnswer(post: Element): boolean {
   return words(post).some((word) => word === 'accepted' || word === 'accepted-answer' || word === 'solution');
 }
 
-/** The element holding the post's own text: the richest descendant named like a message body. */
+/** Finds the element that contains the post's own text: the richest descendant named like a message body. */
 function postBody(post: Element): Element {
   let best: Element | undefined;
   let bestLength = 0;

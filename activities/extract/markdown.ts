@@ -169,7 +169,7 @@ export class MarkdownRenderer {
     out.pushBlock(`${renderPostHeader(post)}\n\n${body}`);
   }
 
-  /** Text of an element rendered on one line, for headings and inline code. */
+  /** Renders an element's text on one line, for headings and inline code. */
   private inlineText(element: Element): string {
     if (element.name === 'code' || element.name === 'kbd' || element.name === 'samp' || element.name === 'tt') {
       return collectText(element);

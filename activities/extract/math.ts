@@ -93,7 +93,7 @@ function isDisplay(container: Element, math: Element | undefined): boolean {
   return math.attribs.display === 'block' || math.attribs.mode === 'display';
 }
 
-/** TeX of one MathML <math> element: alttext, then a TeX annotation, then a conversion. */
+/** Returns the TeX of one MathML <math> element: alttext, then a TeX annotation, then a conversion. */
 export function texOfMath(math: Element): string | undefined {
   const alt = math.attribs.alttext?.trim();
   if (alt) return stripDisplayStyle(alt);
@@ -122,7 +122,7 @@ function convertMathML(markup: string): string | undefined {
   }
 }
 
-/** Wikipedia wraps every alttext in `{\displaystyle …}`; the wrapper carries no content. */
+/** Strips the `{\displaystyle …}` wrapper that Wikipedia puts around its alttext, which carries no content. */
 export function stripDisplayStyle(tex: string): string {
   const trimmed = tex.trim();
   const match = /^\{\\(?:displaystyle|textstyle)\s*(.*)\}$/s.exec(trimmed);

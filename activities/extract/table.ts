@@ -25,7 +25,7 @@ export function rowCells(row: Element): Element[] {
 }
 
 /**
- * Decides whether a table holds data rather than positioning the page. Layout tables nest
+ * Decides whether a table contains data rather than positioning the page. Layout tables nest
  * other tables, wrap code listings or paragraphs, or have a single row or column.
  */
 export function isDataTable(table: Element): boolean {
@@ -115,12 +115,13 @@ function countHeaderRows(rows: Element[]): number {
 }
 
 /**
- * Markdown table. Markdown allows one header row, so extra header rows become body rows, and
+ * Formats the grid as a Markdown table. Markdown allows one header row, so extra header rows become body rows, and
  * a table without header markup uses its first row as the header.
  */
 export function gridToMarkdown(grid: TableGrid): string {
   const rows = grid.rows.filter((row) => row.some((cell) => cell !== ''));
   if (rows.length === 0) return '';
+  // NOTE: GFM needs `|` escaped in every cell, so TeX such as `|x|` inside a cell reads `\|x\|`.
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
   const line = (row: string[]): string => `| ${row.map(escape).join(' | ')} |`;
   const [header, ...body] = rows;

@@ -11,7 +11,7 @@ export function loadPage(relativePath: string): string {
   return decodeHtml(readFileSync(webDataDir + relativePath)).html;
 }
 
-/** A small HTML page whose <body> is `body`. */
+/** Builds a small HTML page whose <body> is `body`. */
 export function page(body: string, head = '<title>Test page</title>'): string {
   return `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
 }
