@@ -3,3 +3,6 @@ export { planShards } from './plan/plan-shards';
 export { hashStageConfig } from './plan/config-hash';
 export { extractShard } from './extract/activity';
 export { writeRunManifest } from './report/run-manifest';
+export * from './exact-dedup';
+export * from './near-dedup';
+export * from './decontaminate';

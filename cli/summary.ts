@@ -33,6 +33,31 @@ export function renderSummary(summary: PipelineSummary): string {
     }
   }
   if (reasons.length > 0) lines.push(reasons.toString());
+  lines.push(...renderDetails(summary));
+  if (summary.skippedStages.length > 0) lines.push(`Stages turned off: ${summary.skippedStages.join(', ')}`);
   lines.push(`Documents written: ${summary.documents}`);
   return lines.join('\n');
+}
+
+/** Stage-specific lines: duplicate clusters, and decontamination hits per benchmark and source. */
+function renderDetails(summary: PipelineSummary): string[] {
+  const lines: string[] = [];
+  for (const stage of summary.stages) {
+    const details = stage.details ?? {};
+    if (stage.stage === 'exact-dedup') lines.push(`exact-dedup: ${details.duplicates ?? 0} exact duplicates removed`);
+    if (stage.stage === 'near-dedup') {
+      lines.push(`near-dedup: ${details.clusters ?? 0} clusters, ${details.duplicates ?? 0} near duplicates removed (clusters listed in ${details.clustersUri ?? '-'})`);
+    }
+    if (stage.stage === 'decontaminate') {
+      const hits = (details.hits ?? {}) as Record<string, Record<string, number>>;
+      const table = new Table({ style: plain, head: ['benchmark', 'source', 'documents removed'] });
+      for (const [benchmark, bySource] of Object.entries(hits)) {
+        for (const [source, count] of Object.entries(bySource)) table.push([benchmark, source, count]);
+      }
+      const benchmarks = Array.isArray(details.benchmarks) ? details.benchmarks.join(', ') : '-';
+      lines.push(`decontaminate: checked against ${benchmarks}; audit report in ${details.manifestUri ?? '-'}`);
+      if (table.length > 0) lines.push(table.toString());
+    }
+  }
+  return lines;
 }

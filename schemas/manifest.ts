@@ -46,11 +46,20 @@ export const RunManifest = z.object({
   stages: z.array(
     z.object({
       stage: z.string(),
-      shards: z.array(z.object({ manifest: z.string(), documents: OutputFile, rejected: OutputFile })),
+      shards: z.array(
+        z.object({
+          manifest: z.string(),
+          exists: z.boolean().describe('False when the stage wrote no manifest for this shard'),
+          documents: OutputFile.partial().optional(),
+          rejected: OutputFile.partial().optional(),
+        }),
+      ),
       stats: StageStats,
       manifestHits: z.number().int().nonnegative(),
+      details: z.record(z.string(), z.unknown()).optional(),
     }),
   ),
+  finalShards: z.array(z.string()).describe('Document shards of the last stage: the run\'s dataset'),
   llmUsage: LlmUsage.prefault({}),
   createdAt: z.string(),
 });

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { StageStats } from './stats';
 import { PlanShardsOutput } from './plan';
+import { ExactDedupOptions } from './exact-dedup';
+import { NearDedupOptions } from './near-dedup';
+import { DecontaminateOptions } from './decontaminate';
 
 export const ExtractOptions = z
   .object({
@@ -79,6 +82,18 @@ export const PipelineInput = z
       .default(true)
       .describe('Set the CorpusflowStage/Dataset/ConfigHash search attributes; the server must have them registered'),
     extract: ExtractOptions,
+    exactDedup: z
+      .object({ enabled: z.boolean().default(true), options: ExactDedupOptions.prefault({}) })
+      .prefault({})
+      .describe('Removes documents whose normalised text repeats an earlier one'),
+    nearDedup: z
+      .object({ enabled: z.boolean().default(true), options: NearDedupOptions.prefault({}) })
+      .prefault({})
+      .describe('MinHash LSH near-duplicate removal'),
+    decontaminate: z
+      .object({ enabled: z.boolean().default(true), options: DecontaminateOptions.prefault({}) })
+      .prefault({})
+      .describe('Removes documents that share a 13-gram (7-gram for short items) with a benchmark'),
   })
   .strict();
 export type PipelineInput = z.infer<typeof PipelineInput>;
@@ -91,6 +106,9 @@ export const PipelineCarry = z.object({
   nextShard: z.number().int().nonnegative(),
   stats: z.record(z.string(), StageStats),
   manifestHits: z.record(z.string(), z.number().int().nonnegative()),
+  details: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  /** Document shards the next stage reads, one per shard index; empty before extraction. */
+  shardUris: z.array(z.string()).default([]),
   continuedRuns: z.number().int().nonnegative(),
 });
 export type PipelineCarry = z.infer<typeof PipelineCarry>;
@@ -98,8 +116,9 @@ export type PipelineCarry = z.infer<typeof PipelineCarry>;
 export const StageSummary = z.object({
   stage: z.string(),
   shards: z.number().int().nonnegative(),
-  manifestHits: z.number().int().nonnegative().describe('Shards whose manifest already matched, so no work was done'),
+  manifestHits: z.number().int().nonnegative().describe('Shards or phases whose manifest already matched, so no work was done'),
   stats: StageStats,
+  details: z.record(z.string(), z.unknown()).optional().describe('Stage-specific results, such as decontamination hits per benchmark'),
 });
 export type StageSummary = z.infer<typeof StageSummary>;
 
@@ -113,6 +132,7 @@ export const PipelineSummary = z.object({
   inputFiles: z.number().int().nonnegative(),
   skippedFiles: z.record(z.string(), z.number().int().nonnegative()),
   stages: z.array(StageSummary),
+  skippedStages: z.array(z.string()).default([]).describe('Stages turned off in the input'),
   documents: z.number().int().nonnegative().describe('Documents in the final stage\'s output'),
 });
 export type PipelineSummary = z.infer<typeof PipelineSummary>;

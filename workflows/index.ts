@@ -1,3 +1,6 @@
 // Every workflow type the workers register. The Temporal bundler starts from this file.
 export { pipeline, progressQuery } from './pipeline';
 export { shardBatch } from './shard-batch';
+export { exactDedup, exactDedupBatch } from './exact-dedup';
+export { nearDedup, nearDedupBatch } from './near-dedup';
+export { decontaminate, decontaminateBatch } from './decontaminate';

@@ -19,19 +19,12 @@ import type * as cpuActivities from '../activities/cpu';
 import { PipelineInput } from '../schemas/pipeline';
 import type { PipelineCarry, PipelineProgress, PipelineSummary } from '../schemas/pipeline';
 import { addStats, emptyStats } from '../schemas/stats';
-import { shardBatch, type ShardActivityName } from './shard-batch';
+import { shardBatch } from './shard-batch';
+import { STAGES, type ShardStageDefinition } from './stages';
+import { joinUri, stageShardPaths } from '../schemas/layout';
 import { parseWorkflowInput } from './validate';
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
-
-interface StageDefinition {
-  stage: string;
-  activity: ShardActivityName;
-  options: (input: PipelineInput) => unknown;
-}
-
-/** Stages in order. A new stage joins the main job by adding a line here. */
-const STAGES: StageDefinition[] = [{ stage: 'extract', activity: 'extractShard', options: (input) => input.extract }];
 
 // Listing a large bucket can take a while; the plan is cheap to redo, so retry it freely.
 const planning = proxyActivities<typeof cpuActivities>({
@@ -46,7 +39,6 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
 
   const progress: PipelineProgress = { stage: 'plan', shardsDone: 0, shardsTotal: 0, kept: 0, dropped: 0, manifestHits: 0, finished: false };
   setHandler(progressQuery, () => progress);
-
   const announceStage = (stage: string) => {
     progress.stage = stage;
     if (input.searchAttributes) upsertSearchAttributes([{ key: stageAttribute, value: stage }]);
@@ -54,39 +46,63 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
   if (input.searchAttributes) upsertSearchAttributes([{ key: datasetAttribute, value: input.dataset }, { key: stageAttribute, value: 'plan' }]);
 
   const carry = carried ?? (await startRun(input));
-  const plan = carry.plan;
+  const { plan } = carry;
   progress.shardsTotal = plan.shardCount;
-  if (input.searchAttributes) upsertSearchAttributes([{ key: configHashAttribute, value: Object.values(carry.configHashes).join(',') }]);
+  if (input.searchAttributes) upsertSearchAttributes([{ key: configHashAttribute, value: carry.configHashes.extract ?? '' }]);
 
-  for (let stageIndex = carry.stageIndex; stageIndex < STAGES.length; stageIndex += 1) {
-    const definition = STAGES[stageIndex]!;
+  const enabled = STAGES.filter((definition) => definition.enabled(input));
+  for (let stageIndex = carry.stageIndex; stageIndex < enabled.length; stageIndex += 1) {
+    const definition = enabled[stageIndex]!;
     const stats = (carry.stats[definition.stage] ??= emptyStats());
     carry.manifestHits[definition.stage] ??= 0;
     announceStage(definition.stage);
-    progress.shardsDone = stageIndex === carry.stageIndex ? carry.nextShard : 0;
+    const start = stageIndex === carry.stageIndex ? carry.nextShard : 0;
+    progress.shardsDone = start;
     progress.kept = stats.kept;
     progress.dropped = stats.dropped;
     progress.manifestHits = carry.manifestHits[definition.stage]!;
 
-    const start = stageIndex === carry.stageIndex ? carry.nextShard : 0;
-    const reachedLimit = await runStage(definition, input, carry, start, progress);
-    if (reachedLimit) {
-      log.info('Continuing as new to keep the history small', { stage: definition.stage, nextShard: carry.nextShard });
-      await continueAsNew<typeof pipeline>(rawInput, { ...carry, stageIndex, continuedRuns: carry.continuedRuns + 1 });
+    if (definition.kind === 'shard') {
+      const reachedLimit = await runShardStage(definition, input, carry, start, progress);
+      if (reachedLimit) {
+        log.info('Continuing as new to keep the history small', { stage: definition.stage, nextShard: carry.nextShard });
+        await continueAsNew<typeof pipeline>(rawInput, { ...carry, stageIndex, continuedRuns: carry.continuedRuns + 1 });
+      }
+      carry.shardUris = Array.from({ length: plan.shardCount }, (_, index) => stageShardPaths(plan.outputUri, definition.stage, index).documents);
+    } else {
+      // NOTE: the shard list travels in the child's input, so past about 2,000 shards it nears the payload size limit.
+      const result = await definition.run({
+        workflowId: `${workflowId}/${definition.stage}`,
+        shardUris: carry.shardUris,
+        outputUri: joinUri(plan.outputUri, definition.stage),
+        input,
+      });
+      addStats(stats, result.stats);
+      carry.manifestHits[definition.stage] = result.manifestHits;
+      carry.details[definition.stage] = result.details;
+      carry.shardUris = result.shardUris;
+      progress.shardsDone = plan.shardCount;
     }
-    log.info('Stage finished', { stage: definition.stage, shards: plan.shardCount, kept: stats.kept, dropped: stats.dropped, manifestHits: carry.manifestHits[definition.stage] });
+    log.info('Stage finished', { stage: definition.stage, kept: stats.kept, dropped: stats.dropped, manifestHits: carry.manifestHits[definition.stage] });
     carry.nextShard = 0;
   }
 
   announceStage('report');
-  const stageNames = STAGES.map((definition) => definition.stage);
+  const stages = enabled.map((definition) => ({
+    stage: definition.stage,
+    shards: plan.shardCount,
+    manifestHits: carry.manifestHits[definition.stage] ?? 0,
+    stats: carry.stats[definition.stage] ?? emptyStats(),
+    details: carry.details[definition.stage],
+  }));
   const report = await planning.writeRunManifest({
     workflowId,
     input: input.input,
     output: plan.outputUri,
-    configHash: carry.configHashes[stageNames.at(-1)!]!,
+    configHash: carry.configHashes.extract ?? '',
     config: input as unknown as Record<string, unknown>,
-    stages: stageNames.map((stage) => ({ stage, shardCount: plan.shardCount, manifestHits: carry.manifestHits[stage] ?? 0 })),
+    stages,
+    finalShardUris: carry.shardUris,
   });
   announceStage('done');
   progress.finished = true;
@@ -95,13 +111,14 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     workflowId,
     input: input.input,
     output: plan.outputUri,
-    configHash: carry.configHashes[stageNames.at(-1)!]!,
+    configHash: carry.configHashes.extract ?? '',
     manifestUri: report.manifestUri,
     shardCount: plan.shardCount,
     inputFiles: plan.fileCount,
     skippedFiles: plan.skippedFiles,
-    stages: stageNames.map((stage) => ({ stage, shards: plan.shardCount, manifestHits: carry.manifestHits[stage] ?? 0, stats: carry.stats[stage] ?? emptyStats() })),
-    documents: report.documents,
+    stages,
+    skippedStages: STAGES.filter((definition) => !definition.enabled(input)).map((definition) => definition.stage),
+    documents: stages.at(-1)?.stats.kept ?? 0,
   };
 }
 
@@ -115,18 +132,21 @@ async function startRun(input: PipelineInput): Promise<PipelineCarry> {
   });
   const configHashes: Record<string, string> = {};
   for (const definition of STAGES) {
-    configHashes[definition.stage] = await hashing.hashStageConfig({ stage: definition.stage, options: definition.options(input) });
+    if (definition.kind === 'shard' && definition.enabled(input)) {
+      configHashes[definition.stage] = await hashing.hashStageConfig({ stage: definition.stage, options: definition.options(input) });
+    }
   }
-  log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skipped: plan.skippedFiles });
-  return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, continuedRuns: 0 };
+  const skipped = STAGES.filter((definition) => !definition.enabled(input)).map((definition) => definition.stage);
+  log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skippedFiles: plan.skippedFiles, stagesTurnedOff: skipped });
+  return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, details: {}, shardUris: [], continuedRuns: 0 };
 }
 
 /**
- * Runs one stage's children from shard `start` on. Returns true when it stopped early because
- * this run started `maxChildrenPerRun` children; `carry.nextShard` then says where to go on.
+ * Runs a shard stage's children from shard `start` on. Returns true when it stopped early
+ * because this run started `maxChildrenPerRun` children; `carry.nextShard` says where to go on.
  */
-async function runStage(
-  definition: StageDefinition,
+async function runShardStage(
+  definition: ShardStageDefinition,
   input: PipelineInput,
   carry: PipelineCarry,
   start: number,
@@ -157,6 +177,7 @@ async function runStage(
             activity: definition.activity,
             firstShard,
             endShard,
+            inputUris: carry.shardUris.length > 0 ? carry.shardUris.slice(firstShard, endShard) : undefined,
             activityConcurrency: input.activityConcurrency,
             heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
             common,

@@ -14,6 +14,8 @@ export interface ShardBatchInput {
   firstShard: number;
   /** One past the last shard of the batch. */
   endShard: number;
+  /** For stages after extraction: the document shard each activity reads, aligned with the range. */
+  inputUris?: string[];
   activityConcurrency: number;
   heartbeatTimeoutSeconds: number;
   common: Record<string, unknown>;
@@ -42,7 +44,8 @@ export async function shardBatch(input: ShardBatchInput): Promise<ShardBatchResu
     while (next < input.endShard) {
       const shardIndex = next;
       next += 1;
-      const result = await run({ ...(input.common as Parameters<typeof run>[0]), shardIndex });
+      const inputUri = input.inputUris?.[shardIndex - input.firstShard];
+      const result = await run({ ...(input.common as Parameters<typeof run>[0]), shardIndex, ...(inputUri ? { inputUri } : {}) });
       addStats(stats, result.stats);
       if (result.manifestHit) manifestHits += 1;
     }

@@ -1,13 +1,13 @@
-// The last activity of a run: gathers every shard manifest into the run manifest, which is
-// the run's completion marker and what a trainer or a later stage reads.
-import { ApplicationFailure } from '@temporalio/common';
+// The last activity of a run: writes the run manifest, the run's completion marker and what a
+// trainer or a later stage reads. It lists every shard manifest of every stage, with the
+// digests of the shards that the last stage wrote.
 import { z } from 'zod';
-import { RunManifest, ShardManifest } from '../../schemas/manifest';
-import { emptyStats, addStats } from '../../schemas/stats';
-import { joinUri, normalizeUri } from '../storage';
+import { OutputFile, RunManifest } from '../../schemas/manifest';
+import { StageStats } from '../../schemas/stats';
+import { joinUri, normalizeUri, storageFor } from '../storage';
 import { stageShardPaths } from '../shards/paths';
 import { codeVersion } from '../manifest/code-version';
-import { readManifest, writeManifest } from '../manifest/store';
+import { writeManifest } from '../manifest/store';
 
 export const WriteRunManifestInput = z.object({
   workflowId: z.string(),
@@ -15,29 +15,44 @@ export const WriteRunManifestInput = z.object({
   output: z.string(),
   configHash: z.string(),
   config: z.record(z.string(), z.unknown()),
-  stages: z.array(z.object({ stage: z.string(), shardCount: z.number().int().nonnegative(), manifestHits: z.number().int().nonnegative() })),
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      shards: z.number().int().nonnegative(),
+      manifestHits: z.number().int().nonnegative(),
+      stats: StageStats,
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  finalShardUris: z.array(z.string()),
 });
-export type WriteRunManifestInput = z.infer<typeof WriteRunManifestInput>;
+export type WriteRunManifestInput = z.input<typeof WriteRunManifestInput>;
 
-export const WriteRunManifestOutput = z.object({ manifestUri: z.string(), documents: z.number().int().nonnegative() });
+export const WriteRunManifestOutput = z.object({ manifestUri: z.string() });
+
+// Stages write manifests of slightly different shapes; the run manifest only needs the outputs.
+const LooseShardManifest = z.object({ outputs: z.object({ documents: OutputFile.partial(), rejected: OutputFile.partial() }).partial() }).passthrough();
+
+async function readOutputs(uri: string) {
+  const storage = await storageFor(uri);
+  if (!(await storage.stat(uri))) return undefined;
+  const parsed = LooseShardManifest.safeParse(JSON.parse((await storage.readBytes(uri)).toString('utf8')));
+  return parsed.success ? parsed.data.outputs : undefined;
+}
 
 export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise<z.infer<typeof WriteRunManifestOutput>> {
   const params = WriteRunManifestInput.parse(rawInput);
   const outputUri = normalizeUri(params.output);
+
   const stages: RunManifest['stages'] = [];
   for (const stage of params.stages) {
-    const stats = emptyStats();
     const shards: RunManifest['stages'][number]['shards'] = [];
-    for (let index = 0; index < stage.shardCount; index += 1) {
-      const uri = stageShardPaths(outputUri, stage.stage, index).manifest;
-      const manifest = await readManifest(uri, ShardManifest);
-      if (!manifest) {
-        throw ApplicationFailure.nonRetryable(`Shard manifest missing or invalid: ${uri} (stage ${stage.stage}, shard ${index}). Rerun the stage.`, 'ShardManifestMissing');
-      }
-      addStats(stats, manifest.stats);
-      shards.push({ manifest: uri, documents: manifest.outputs.documents, rejected: manifest.outputs.rejected });
+    for (let index = 0; index < stage.shards; index += 1) {
+      const manifest = stageShardPaths(outputUri, stage.stage, index).manifest;
+      const outputs = await readOutputs(manifest);
+      shards.push({ manifest, exists: outputs !== undefined, documents: outputs?.documents, rejected: outputs?.rejected });
     }
-    stages.push({ stage: stage.stage, shards, stats, manifestHits: stage.manifestHits });
+    stages.push({ stage: stage.stage, shards, stats: stage.stats, manifestHits: stage.manifestHits, details: stage.details });
   }
 
   const manifest: RunManifest = {
@@ -49,11 +64,11 @@ export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise
     codeVersion: codeVersion(),
     config: params.config,
     stages,
+    finalShards: params.finalShardUris,
     llmUsage: { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
     createdAt: new Date().toISOString(),
   };
   const manifestUri = joinUri(outputUri, 'manifest.json');
   await writeManifest(manifestUri, manifest);
-  const last = stages.at(-1);
-  return { manifestUri, documents: last ? last.stats.kept : 0 };
+  return { manifestUri };
 }

@@ -21,14 +21,7 @@ export function localPath(uri: string): string {
   return uri.startsWith('file://') ? fileURLToPath(uri) : path.resolve(uri);
 }
 
-/** Joins path segments onto a URI with exactly one `/` between them. */
-export function joinUri(base: string, ...segments: string[]): string {
-  let result = base.replace(/\/+$/, '');
-  for (const segment of segments) {
-    result += '/' + segment.replace(/^\/+/, '');
-  }
-  return result;
-}
+export { joinUri } from '../../schemas/layout';
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
