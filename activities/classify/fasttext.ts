@@ -8,13 +8,7 @@ import type { FastTextParams } from '../../schemas/quality-classifier';
 
 type FastTextModule = Awaited<ReturnType<typeof getFastTextModule>>;
 
-let modulePromise: Promise<FastTextModule> | undefined;
 let fileCounter = 0;
-
-function fastTextModule(): Promise<FastTextModule> {
-  modulePromise ??= getFastTextModule();
-  return modulePromise;
-}
 
 /** The `__label__` prefix fastText uses to tell labels from words. */
 export const labelPrefix = '__label__';
@@ -36,17 +30,15 @@ export interface LabelledText {
   text: string;
 }
 
-/** Trains a softmax classifier and returns the model file's bytes. Deterministic for a seed (one thread). */
+/**
+ * Trains a softmax classifier and returns the model file's bytes. Deterministic for a seed (one
+ * thread). Each call gets a fresh WASM instance (about 60 ms), because with fasttext.wasm.js
+ * 1.0.0 a second or third training in one instance, or one after a predict(), can throw a bare
+ * C++ exception.
+ */
 export async function trainSupervised(examples: LabelledText[], params: FastTextParams, seed: number): Promise<Uint8Array> {
-  const module = await fastTextModule();
-  try {
-    return trainOnce(module, examples, params, seed);
-  } catch {
-    // NOTE: with fasttext.wasm.js 1.0.0 the first training after a predict() in the same WASM
-    // instance throws a bare C++ exception, and the next one succeeds. train-task.ts trains in a
-    // thread that never predicts; this second try covers callers that do both.
-    return trainOnce(module, examples, params, seed);
-  }
+  const module = await getFastTextModule();
+  return trainOnce(module, examples, params, seed);
 }
 
 function trainOnce(module: FastTextModule, examples: LabelledText[], params: FastTextParams, seed: number): Uint8Array {
@@ -92,9 +84,9 @@ export interface Classifier {
   predict(text: string): Map<string, number>;
 }
 
-/** Loads model bytes written by trainSupervised (or any supervised fastText .bin). */
+/** Loads model bytes written by trainSupervised (or any supervised fastText .bin) into a WASM instance of its own. */
 export async function loadClassifier(bytes: Uint8Array): Promise<Classifier> {
-  const module = await fastTextModule();
+  const module = await getFastTextModule();
   fileCounter += 1;
   const file = `/load-${process.pid}-${fileCounter}.bin`;
   module.FS.writeFile(file, bytes);

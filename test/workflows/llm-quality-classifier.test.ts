@@ -88,7 +88,7 @@ describe('qualityClassifier workflow', () => {
       documentUris: shards,
       workUri: path.join(root, 'run'),
       llm: await stubConfig(stub.baseURL),
-      fastText: { epoch: 100 },
+      fastText: { epoch: 100, dim: 16, bucket: 10_000 },
       thresholds: { default: 0.5 },
     });
 

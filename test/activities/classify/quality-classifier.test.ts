@@ -20,7 +20,7 @@ let stub: OpenAIStub;
 let trainPool: Document[];
 let heldOut: Document[];
 // A hundred-odd documents need more passes than a corpus-sized sample to fit.
-const fastText = { epoch: 100 };
+const fastText = { epoch: 100, dim: 16, bucket: 10_000 };
 
 /** The stub annotator: technical docstrings are STEM with value 4; sentences are culture, longer ones worth 3. */
 function annotate(request: StubModelRequest) {
