@@ -1,8 +1,8 @@
 // Gopher repetition rules: Rae et al., 2021, "Scaling Language Models: Methods, Analysis &
-// Insights from Training Gopher", appendix A.1.1 and Table A1. Limits: duplicate lines 0.30 and
-// duplicate paragraphs 0.30 of their count, 0.20 of the characters each; the most frequent
-// 2-, 3- and 4-gram may cover at most 0.20, 0.18 and 0.16 of the characters; repeated 5- to
-// 10-grams at most 0.15, 0.14, 0.13, 0.12, 0.11 and 0.10.
+// Insights from Training Gopher", appendix A.1.1 and Table A1. Duplicate lines and duplicate
+// paragraphs may be at most 0.30 of their count and 0.20 of the characters each. The most
+// frequent 2-, 3- and 4-gram may cover at most 0.20, 0.18 and 0.16 of the characters, and
+// repeated 5- to 10-grams at most 0.15, 0.14, 0.13, 0.12, 0.11 and 0.10.
 //
 // Counting choices the paper leaves open:
 // - Blank lines are not lines, so spacing between paragraphs never counts as duplication.
@@ -130,7 +130,7 @@ class NgramIndex {
     }
   }
 
-  /** Characters covered by all occurrences of the most frequent n-gram, when it repeats. */
+  /** Returns the share of word characters in all occurrences of the most frequent n-gram, or 0 when none repeats. */
   topNgramFraction(n: number): number {
     const count = this.prepare(n);
     let bestCount = 1;
@@ -148,7 +148,7 @@ class NgramIndex {
     return bestCount > 1 ? (bestCount * bestChars) / Math.max(1, this.totalChars) : 0;
   }
 
-  /** Characters of the words inside any n-gram occurrence after its first. */
+  /** Returns the share of word characters inside any n-gram occurrence after its first. */
   duplicateNgramFraction(n: number): number {
     const count = this.prepare(n);
     let covered = 0;
