@@ -20,7 +20,7 @@ const NEGATIVE_WORDS = new Set([
   'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
   'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
   'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header', 'edit', 'editsection',
-  'comments', 'commentlist', 'author', 'authors', 'placeholder',
+  'comments', 'commentlist', 'author', 'authors', 'placeholder', 'signature', 'tweet', 'twitter', 'instagram',
 ]);
 
 /** Class or id words that mark main content and outweigh a negative word on the same element. */
@@ -308,12 +308,22 @@ function withGoodSiblings(best: Element, bestScore: number, scores: Map<Element,
   });
 }
 
+function insideTableCell(element: Element): boolean {
+  for (let current = element.parent; current && isTag(current); current = current.parent) {
+    if (current.name === 'td' || current.name === 'th') return true;
+    if (current.name === 'table') return false;
+  }
+  return false;
+}
+
 /** Removes link lists and short link-heavy blocks that sit inside the chosen content. */
 export function removeLinkClusters(nodes: ChildNode[], stats: Map<Element, TextStats>): void {
   for (const node of nodes) {
     if (!isTag(node)) continue;
     const clusters = outermostMatches(node, (element) => {
       if (!['div', 'ul', 'ol', 'section', 'aside', 'table', 'form', 'footer', 'header', 'dl'].includes(element.name)) return false;
+      // A cell of links (a table of apps, each named by its store link) is data, not a link list.
+      if (insideTableCell(element)) return false;
       const elementStats = stats.get(element);
       if (!elementStats || elementStats.text === 0) return false;
       const density = linkDensity(elementStats);
