@@ -98,8 +98,9 @@ export function sandboxCommand(input: SandboxCommandInput): string[] {
 
 /**
  * Runs the harness with resource limits only: no namespaces, no read-only system, the program
- * folder as working folder. For local development where bubblewrap is unavailable; never for
- * model-written code on a host that stores secrets.
+ * folder as working folder. For local development where bubblewrap is unavailable, never for
+ * model-written code on a host that stores secrets. Without a pid namespace, a background process
+ * outlives the run unless a run cgroup is available to kill it.
  */
 export function unsafeCommand(input: Pick<SandboxCommandInput, 'config' | 'limits' | 'language' | 'programDir'>): string[] {
   return [

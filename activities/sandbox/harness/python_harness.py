@@ -3,9 +3,12 @@
 Every test case runs even after one fails: each assert of check() (the HumanEval form) and each
 test_* function is a case, and the report counts the cases that passed.
 
-The folder (first argument, /sandbox by default) contains spec.json: {"testStyle": "check" | "functions" | "script",
-"entryPoint": name or null}. The program is program.py and the tests tests.py in the same folder.
+The folder (first argument, /sandbox by default) contains spec.json ({"testStyle": "check",
+"functions" or "script", "entryPoint": name or null, "moduleName": name or null}), the program
+program.py and the tests tests.py.
 Only the process that started the harness reports, so forked children cannot add reports.
+NOTE: the program runs in the harness's own process, so code written to cheat can forge a passing
+report (by writing to fd 3 or replacing the case counter); grading trusts it not to.
 """
 import ast
 import json
