@@ -102,7 +102,9 @@ function trainingDataProblem(examples: Example[], minPerClass: number): string |
 
 async function trainAndEvaluate(name: string, examples: Example[], modelsUri: string, heldOutFraction: number, seed: number, params: FastTextParams): Promise<ModelReport> {
   const { train, heldOut } = stratifiedSplit(examples, heldOutFraction, seed);
-  const bytes = await trainInThread({ examples: train, params, seed });
+  // Training runs in another thread for minutes on a large sample; keep the activity alive.
+  const ticker = setInterval(() => heartbeat({ training: name }), 10_000);
+  const bytes = await trainInThread({ examples: train, params, seed }).finally(() => clearInterval(ticker));
   const modelUri = joinUri(modelsUri, `${name}.bin`);
   await (await storageFor(modelUri)).write(modelUri, Buffer.from(bytes));
 

@@ -13,7 +13,7 @@ import { chatRequest, firstReplyRequest } from './call';
 import { clientFor, endpointFor } from './endpoint';
 import { toCallFailure } from './errors';
 import { readRequests } from './complete-requests';
-import { activityLogger } from './log';
+import { activityLogger, heartbeat } from './log';
 import { costUsd } from './usage';
 
 const chatCompletionsUrl = '/v1/chat/completions';
@@ -28,7 +28,8 @@ export async function submitBatch(rawInput: SubmitBatchInput): Promise<Submitted
 
   const endpoint = endpointFor(input.config, input.role);
   const lines: string[] = [];
-  for (const request of await readRequests(input.requestsUri)) {
+  for (const [index, request] of (await readRequests(input.requestsUri)).entries()) {
+    if (index % 500 === 0) heartbeat({ requestsRead: index });
     const { body, key } = chatRequest(endpoint, firstReplyRequest(input.config, input.role, request));
     if (await readCachedReply(input.config.cacheUri, key)) continue;
     lines.push(JSON.stringify({ custom_id: request.id, method: 'POST', url: chatCompletionsUrl, body }));
@@ -97,6 +98,7 @@ export async function collectBatchResults(rawInput: CollectBatchInput): Promise<
   const succeeded = new Set<string>();
   for (const line of outputText.split('\n')) {
     if (line.trim() === '') continue;
+    if (succeeded.size % 500 === 0) heartbeat({ linesCollected: succeeded.size });
     const entry = parseOutputLine(line, input.batchId);
     const request = entry && requests.get(entry.customId);
     if (!entry || !request || entry.statusCode !== 200 || !entry.body) continue;
