@@ -91,6 +91,8 @@ interface PipelineRun {
   removed: number;
   phases: Record<string, number>;
   peakRssMiB: Record<string, number>;
+  /** Peak of V8 heap plus array buffers, after a garbage collection at the start of the phase. */
+  peakLiveMiB: Record<string, number>;
 }
 
 /** Runs our four phases one activity at a time and samples resident memory during each. */
@@ -98,15 +100,26 @@ async function runPipeline(corpus: Corpus, outputUri: string): Promise<PipelineR
   const options = NearDedupOptions.parse({});
   const phases: Record<string, number> = {};
   const peakRssMiB: Record<string, number> = {};
+  const peakLiveMiB: Record<string, number> = {};
   let removed = 0;
   const measure = async (name: string, work: () => Promise<void>) => {
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    (globalThis as { gc?: () => void }).gc?.();
+    let rss = 0;
+    let live = 0;
+    const sample = () => {
+      const usage = process.memoryUsage();
+      rss = Math.max(rss, usage.rss);
+      live = Math.max(live, usage.heapUsed + usage.arrayBuffers);
+    };
+    sample();
+    const sampler = setInterval(sample, 20);
     const start = performance.now();
     await work();
     phases[name] = (performance.now() - start) / 1000;
     clearInterval(sampler);
-    peakRssMiB[name] = Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20);
+    sample();
+    peakRssMiB[name] = Math.round(rss / 2 ** 20);
+    peakLiveMiB[name] = Math.round(live / 2 ** 20);
   };
   const shardCount = corpus.shardUris.length;
 
@@ -127,7 +140,7 @@ async function runPipeline(corpus: Corpus, outputUri: string): Promise<PipelineR
     }
   });
   const seconds = Object.values(phases).reduce((sum, value) => sum + value, 0);
-  return { seconds, removed, phases, peakRssMiB };
+  return { seconds, removed, phases, peakRssMiB, peakLiveMiB };
 }
 
 function format(value: number, digits = 0): string {
@@ -175,14 +188,16 @@ export async function run(): Promise<void> {
     console.log(`  corpusflow phases: ${phaseLine(pipeline.phases)}`);
     console.log(`  datatrove phases:  ${phaseLine(peerRun.phases as Record<string, number>)}`);
 
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--million', folder], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--million', folder], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (child.status !== 0) throw new Error(`one-million-document run failed: ${child.stderr.slice(-2000)}`);
     const million = JSON.parse(child.stdout.trim().split('\n').pop()!) as PipelineRun & { documents: number; maxRssMiB: number };
     console.log(
       `One million 80-word documents in 100 shards, 8 partitions per band: ${format(million.documents / million.seconds)} docs/s, ` +
         `removed ${format(million.removed)}, peak RSS ${format(million.maxRssMiB)} MiB`,
     );
-    console.log(`  peak RSS per phase (MiB): ${Object.entries(million.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(', ')}`);
+    const perPhase = (values: Record<string, number>) => Object.entries(values).map(([name, mib]) => `${name} ${mib}`).join(', ');
+    console.log(`  peak RSS per phase (MiB): ${perPhase(million.peakRssMiB)}`);
+    console.log(`  peak live heap and buffers per phase (MiB): ${perPhase(million.peakLiveMiB)}`);
     console.log(`  phases: ${phaseLine(million.phases)}`);
   } finally {
     await fs.rm(folder, { recursive: true, force: true });

@@ -14,6 +14,8 @@ import type { ShardSource } from './index-store';
 import { bucketManifestUri, clusterFolder, edgesUri, removalListUri } from './layout';
 import { configHash, describeFile, findMatchingManifest, writeManifest } from './manifest';
 
+const KEY_LIMIT = 2 ** 26;
+
 /** One shard's removal list, written by the cluster phase and read by the removal phase. */
 export interface RemovalList {
   removals: { documentIndex: number; id: string; clusterId: string; keptId: string; similarity: number }[];
@@ -66,12 +68,15 @@ export async function buildDuplicateClusters(rawInput: BuildDuplicateClustersInp
 async function readCandidatePairs(outputUri: string, bands: number, partitions: number) {
   const nodeIndex = new Map<number, number>();
   const nodeKeys: { ordinal: number; documentIndex: number }[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const pairs: [number, number][] = [];
   let candidatePairs = 0;
   const nodeOf = (ordinal: number, documentIndex: number): number => {
-    // Ordinals and document indexes stay far below 2^26, so the key is exact in a double.
-    const key = ordinal * 0x4000000 + documentIndex;
+    // Keys are exact in a double while ordinals, document indexes and node ids stay below 2^26.
+    if (ordinal >= KEY_LIMIT || documentIndex >= KEY_LIMIT || nodeKeys.length >= KEY_LIMIT) {
+      throw new Error(`Candidate pair (shard ${ordinal}, document ${documentIndex}) exceeds the cluster phase's limit of 2^26 shards, documents per shard and candidate documents`);
+    }
+    const key = ordinal * KEY_LIMIT + documentIndex;
     let node = nodeIndex.get(key);
     if (node === undefined) {
       node = nodeKeys.length;
@@ -90,7 +95,7 @@ async function readCandidatePairs(outputUri: string, bands: number, partitions: 
         candidatePairs += 1;
         const a = nodeOf(words[i]!, words[i + 1]!);
         const b = nodeOf(words[i + 2]!, words[i + 3]!);
-        const key = a < b ? `${a}:${b}` : `${b}:${a}`;
+        const key = a < b ? a * KEY_LIMIT + b : b * KEY_LIMIT + a;
         if (seen.has(key)) continue;
         seen.add(key);
         pairs.push([a, b]);
