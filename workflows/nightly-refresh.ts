@@ -1,0 +1,69 @@
+// The `nightlyRefresh` workflow, started by a Temporal Schedule: selects the input files that
+// no published version has processed, runs the pipeline on them as a child workflow, drops
+// documents whose text is already published, and publishes the next dataset version.
+import { defineQuery, executeChild, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type * as refreshActivities from '../activities/refresh';
+import { NightlyRefreshInput } from '../schemas/refresh';
+import type { NightlyRefreshResult, RefreshProgress } from '../schemas/refresh';
+import type { PipelineInput } from '../schemas/pipeline';
+import { pipeline } from './pipeline';
+import { parseWorkflowInput } from './validate';
+
+export const refreshProgressQuery = defineQuery<RefreshProgress>('progress');
+
+// Listing and hashing new inputs, and reading every new document once, are bounded by one
+// night's input; heartbeats catch a dead worker within two minutes. Activities run on the
+// workflow's own queue, which is `cpu` (or its prefixed name).
+const refresh = proxyActivities<typeof refreshActivities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['InputNotFound', 'VersionManifestMissing', 'RunManifestMissing', 'ConcurrentPublish'],
+  },
+});
+
+export async function nightlyRefresh(rawInput: unknown = {}): Promise<NightlyRefreshResult> {
+  const input = parseWorkflowInput('nightlyRefresh', NightlyRefreshInput, rawInput);
+  const { workflowId } = workflowInfo();
+  const progress: RefreshProgress = { stage: 'select', version: 0, newFiles: 0, finished: false };
+  setHandler(refreshProgressQuery, () => progress);
+
+  const selection = await refresh.selectNewInputs({ input: input.input, output: input.output, exclude: input.exclude });
+  progress.version = selection.version;
+  progress.newFiles = selection.newFiles;
+  const result = { dataset: input.dataset, newFiles: selection.newFiles, knownFiles: selection.knownFiles };
+  if (selection.newFiles === 0) {
+    log.info('No new inputs; nothing to publish', { dataset: input.dataset, latestVersion: selection.previousVersion });
+    progress.stage = 'done';
+    progress.finished = true;
+    return { ...result, published: false, version: selection.previousVersion, documents: 0, duplicates: 0 };
+  }
+
+  progress.stage = 'pipeline';
+  const pipelineInput: Partial<PipelineInput> = { ...input.pipeline, input: selection.stagedInput, output: selection.pipelineOutput };
+  const pipelineWorkflowId = `${workflowId}/pipeline`;
+  const summary = await executeChild(pipeline, { workflowId: pipelineWorkflowId, args: [pipelineInput] });
+
+  progress.stage = 'dedup';
+  const dedup = await refresh.dedupAgainstPublished({ output: input.output, version: selection.version, runManifestUri: summary.manifestUri });
+
+  progress.stage = 'publish';
+  const published = await refresh.publishVersion({
+    dataset: input.dataset,
+    input: input.input,
+    output: input.output,
+    workflowId,
+    selection,
+    pipeline: { workflowId: pipelineWorkflowId, manifestUri: summary.manifestUri, configHash: summary.configHash },
+    dedup,
+  });
+  progress.stage = 'done';
+  progress.finished = true;
+
+  log.info('Dataset version published', { dataset: input.dataset, version: published.version, kept: dedup.stats.kept, duplicates: dedup.stats.dropped });
+  return { ...result, published: true, version: published.version, manifestUri: published.manifestUri, documents: dedup.stats.kept, duplicates: dedup.stats.dropped };
+}
