@@ -20,7 +20,9 @@ const NEGATIVE_WORDS = new Set([
   'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
   'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
   'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header', 'edit', 'editsection',
-  'comments', 'commentlist', 'author', 'authors', 'placeholder', 'signature', 'tweet', 'twitter', 'instagram',
+  'comments', 'commentlist', 'author', 'authors', 'placeholder', 'signature', 'tweet', 'twitter', 'instagram', 'follow',
+  // The same page parts named in German, French, Spanish and Italian markup.
+  'teilen', 'werbung', 'anzeige', 'partager', 'compartir', 'siguenos', 'publicidad', 'condividi', 'pubblicita',
 ]);
 
 /** Class or id words that mark main content and outweigh a negative word on the same element. */
