@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createSandboxActivities } from '../../../activities/sandbox/activities';
 import { SandboxConfig } from '../../../activities/sandbox/config';
+import { createSandboxQueueActivities } from '../../../activities/sandbox/queue';
 
 const { runSandboxed } = createSandboxActivities(SandboxConfig.parse({}), 'bubblewrap');
 
@@ -26,5 +27,20 @@ describe('runSandboxed', { timeout: 30_000 }, () => {
 
     expect((failure as ApplicationFailure).type).toBe('InvalidSandboxRequest');
     expect((failure as ApplicationFailure).message).toMatch(/^Invalid runSandboxed input: maxStdoutBytes is 1048576/);
+  });
+});
+
+describe('createSandboxQueueActivities', { timeout: 30_000 }, () => {
+  it('registers every sandbox-queue activity', async () => {
+    const { availability, activities } = await createSandboxQueueActivities({ config: SandboxConfig.parse({}) });
+
+    expect(availability.isolation).toBe('bubblewrap');
+    expect(Object.keys(activities).sort()).toEqual(['gradeFimExercises', 'gradeReversal', 'prepareFimExercises', 'prepareReversal', 'runSandboxed']);
+  });
+
+  it('rejects a host without isolation', async () => {
+    const config = SandboxConfig.parse({ bubblewrapPath: '/nonexistent/bwrap' });
+
+    await expect(createSandboxQueueActivities({ config })).rejects.toThrow(/^Sandbox isolation is unavailable/);
   });
 });
