@@ -48,6 +48,14 @@ describe('prepareFimExercises', { timeout: 60_000 }, () => {
     expect(broken.detail).toContain('record broken: the original code ended with failed (test_twice)');
   });
 
+  it('picks several spans that do not overlap', async () => {
+    const output = await prepareFimExercises(runner, { inputUri: path.join(folder, 'input.jsonl'), outputUri: path.join(folder, 'out-two'), settings: { spansPerProgram: 2 } });
+
+    const candidates: Array<{ id: string }> = [];
+    for await (const candidate of readJsonlRecords<{ id: string }>(output.candidatesUri)) candidates.push(candidate);
+    expect(candidates.map((candidate) => candidate.id).sort()).toEqual(['good#L2-2', 'good#L3-3']);
+  });
+
   it('reuses the stored summary on a retry', async () => {
     // With its input gone, only the stored summary can answer the second call.
     await rm(path.join(folder, 'input.jsonl'));
