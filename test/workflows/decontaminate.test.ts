@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -61,16 +62,32 @@ async function readAll<T>(uris: string[]): Promise<T[]> {
   return records;
 }
 
-async function run(input: DecontaminateInput) {
+async function run(input: DecontaminateInput, workerActivities: typeof activities = activities) {
   const taskQueue = uniqueTaskQueue('decontaminate');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities });
+  const workflowId = `${taskQueue}-workflow`;
+  const result = await worker.runUntil(
     env.client.workflow.execute(decontaminate, {
       args: [{ ...input, options: { benchmarkRoot: benchRoot, batchSize: 1, concurrency: 2, ...input.options, taskQueue } }],
       taskQueue,
-      workflowId: `${taskQueue}-workflow`,
+      workflowId,
     }),
   );
+  return { ...result, workflowId };
+}
+
+/**
+ * Replays a finished workflow's history against the current bundle, which fails on
+ * nondeterminism. With CORPUSFLOW_RECORD_HISTORIES=1 it also stores the history as the fixture
+ * that decontaminate-replay.test.ts replays against later versions.
+ */
+async function replayAndRecord(workflowId: string, fixture: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES === '1') {
+    const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    await fs.writeFile(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
+  }
 }
 
 function plantedShards(): Document[][] {
@@ -108,6 +125,30 @@ describe('decontaminate workflow', () => {
     expect(manifest.details.decontaminatedAgainst.map((set: { name: string }) => set.name)).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
     expect(manifest.inputs.find((file: { uri: string }) => file.uri.endsWith('gsm8k/test.jsonl')).sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.outputs).toHaveLength(3);
+
+    await replayAndRecord(result.workflowId, 'decontaminate.json');
+    await replayAndRecord(`${result.workflowId}-removal-00000`, 'decontaminate-batch.json');
+  });
+
+  it('retries a failed scan activity', async () => {
+    const shardUris = await writeShards('retry', plantedShards());
+    const outputUri = pathToFileURL(path.join(root, 'retry-out')).href;
+    let failures = 0;
+    const flaky: typeof activities = {
+      ...activities,
+      scanShardForBenchmarkNgrams: async (input) => {
+        if (input.shardIndex === 1 && failures === 0) {
+          failures += 1;
+          throw new Error('simulated storage timeout');
+        }
+        return activities.scanShardForBenchmarkNgrams(input);
+      },
+    };
+
+    const result = await run({ shardUris, outputUri }, flaky);
+
+    expect(failures).toBe(1);
+    expect(result.hits).toEqual({ gsm8k: { web: 1 }, humaneval: { code: 1 } });
   });
 
   it('ignores benchmark n-grams common in the scanned documents', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -53,16 +54,32 @@ async function readAll<T>(uris: string[]): Promise<T[]> {
   return records;
 }
 
-async function run(input: NearDedupInput) {
+async function run(input: NearDedupInput, workerActivities: typeof activities = activities) {
   const taskQueue = uniqueTaskQueue('near-dedup');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities });
+  const workflowId = `${taskQueue}-workflow`;
+  const result = await worker.runUntil(
     env.client.workflow.execute(nearDedup, {
       args: [{ ...input, options: { batchSize: 2, concurrency: 2, partitions: 2, ...input.options, taskQueue } }],
       taskQueue,
-      workflowId: `${taskQueue}-workflow`,
+      workflowId,
     }),
   );
+  return { ...result, workflowId };
+}
+
+/**
+ * Replays a finished workflow's history against the current bundle, which fails on
+ * nondeterminism. With CORPUSFLOW_RECORD_HISTORIES=1 it also stores the history as the fixture
+ * that near-dedup-replay.test.ts replays against later versions.
+ */
+async function replayAndRecord(workflowId: string, fixture: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES === '1') {
+    const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    await fs.writeFile(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
+  }
 }
 
 /** Shards of unique documents that share a boilerplate header, plus planted copies. */
@@ -106,6 +123,33 @@ describe('nearDedup workflow', () => {
     expect(manifest.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.outputs[0].records).toBe(19);
     expect(manifest.outputs[1].records).toBe(1);
+
+    await replayAndRecord(result.workflowId, 'near-dedup.json');
+    await replayAndRecord(`${result.workflowId}-removal-00000`, 'near-dedup-batch.json');
+  });
+
+  it('retries a failed signature activity', async () => {
+    const { shards, original } = plantedCorpus(4);
+    const shardUris = await writeShards('retry', shards);
+    const outputUri = pathToFileURL(path.join(root, 'retry-out')).href;
+    let failures = 0;
+    const flaky: typeof activities = {
+      ...activities,
+      computeShardSignatures: async (input) => {
+        if (input.shardIndex === 1 && failures === 0) {
+          failures += 1;
+          throw new Error('simulated storage timeout');
+        }
+        return activities.computeShardSignatures(input);
+      },
+    };
+
+    const result = await run({ shardUris, outputUri }, flaky);
+
+    expect(failures).toBe(1);
+    expect(result.stats.dropped).toBe(2);
+    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    expect(rejected.map((record) => record.id)).toContain(original.id);
   });
 
   it('skips every phase when rerun with matching manifests', async () => {
