@@ -44,6 +44,18 @@ function renderDetails(summary: PipelineSummary): string[] {
   const lines: string[] = [];
   for (const stage of summary.stages) {
     const details = stage.details ?? {};
+    if (stage.stage === 'filter') {
+      const byLanguage = (details.byLanguage ?? {}) as Record<string, { kept?: number; dropped?: number }>;
+      const languages = Object.entries(byLanguage).sort((a, b) => (b[1].kept ?? 0) + (b[1].dropped ?? 0) - (a[1].kept ?? 0) - (a[1].dropped ?? 0));
+      const dropShare = Object.entries(stage.stats.droppedByReason)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([reason, count]) => `${percent(count, stage.stats.total)} ${reason}`);
+      lines.push(`filter: kept ${percent(stage.stats.kept, stage.stats.total)}${dropShare.length > 0 ? `: ${dropShare.join(', ')}` : ''}`);
+      const table = new Table({ style: plain, head: ['language', 'kept', 'dropped'] });
+      for (const [language, counts] of languages) table.push([language, counts.kept ?? 0, counts.dropped ?? 0]);
+      if (table.length > 0) lines.push(table.toString());
+    }
     if (stage.stage === 'exact-dedup') lines.push(`exact-dedup: ${details.duplicates ?? 0} exact duplicates removed`);
     if (stage.stage === 'near-dedup') {
       lines.push(`near-dedup: ${details.clusters ?? 0} clusters, ${details.duplicates ?? 0} near duplicates removed (clusters listed in ${details.clustersUri ?? '-'})`);

@@ -6,6 +6,7 @@ import { PlanShardsOutput } from './plan';
 import { ExactDedupOptions } from './exact-dedup';
 import { NearDedupOptions } from './near-dedup';
 import { DecontaminateOptions } from './decontaminate';
+import { QualityFilterConfig } from '../activities/filter/config';
 
 export const ExtractOptions = z
   .object({
@@ -82,6 +83,10 @@ export const PipelineInput = z
       .default(true)
       .describe('Set the CorpusflowStage/Dataset/ConfigHash search attributes; the server must have them registered'),
     extract: ExtractOptions,
+    filter: z
+      .object({ enabled: z.boolean().default(true), rules: QualityFilterConfig.prefault({}) })
+      .prefault({})
+      .describe('Language ID and the Gopher, C4, FineWeb and corruption rules; every threshold is in rules'),
     exactDedup: z
       .object({ enabled: z.boolean().default(true), options: ExactDedupOptions.prefault({}) })
       .prefault({})

@@ -5,6 +5,7 @@ import { logger } from '../cli/logger';
 import { readWorkerEnv, type TaskQueue } from './config';
 import { createWorker, workflowsPath } from './create';
 import { closePagePool } from '../activities/extract/page-pool';
+import { closeFilterPool } from '../activities/filter/activity';
 
 let runtimeInstalled = false;
 
@@ -50,6 +51,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<void> {
   } finally {
     options.signal?.removeEventListener('abort', stop);
     await closePagePool();
+    await closeFilterPool();
     await connection.close();
     logger.info('Workers stopped');
   }

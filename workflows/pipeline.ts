@@ -23,6 +23,7 @@ import { shardBatch } from './shard-batch';
 import { STAGES, type ShardStageDefinition } from './stages';
 import { joinUri, stageShardPaths } from '../schemas/layout';
 import { parseWorkflowInput } from './validate';
+import { addNestedCounts, type NestedCounts } from '../schemas/counts';
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
 
@@ -185,6 +186,7 @@ async function runShardStage(
         ],
       });
       addStats(stats, result.stats);
+      carry.details[definition.stage] = addNestedCounts((carry.details[definition.stage] ?? {}) as NestedCounts, result.counters);
       carry.manifestHits[definition.stage] = (carry.manifestHits[definition.stage] ?? 0) + result.manifestHits;
       progress.shardsDone += result.shards;
       progress.kept = stats.kept;

@@ -5,9 +5,10 @@ import type * as cpuActivities from '../activities/cpu';
 import type { StageStats } from '../schemas/stats';
 import { addStats, emptyStats } from '../schemas/stats';
 import { queueFor } from './queues';
+import { addNestedCounts, type NestedCounts } from '../schemas/counts';
 
 /** Shard activities a batch can run; each takes `{ shardIndex, ...common }`. */
-export type ShardActivityName = 'extractShard';
+export type ShardActivityName = 'extractShard' | 'filterShard';
 
 export interface ShardBatchInput {
   activity: ShardActivityName;
@@ -25,6 +26,8 @@ export interface ShardBatchResult {
   stats: StageStats;
   manifestHits: number;
   shards: number;
+  /** Stage-specific counters summed over the batch, such as kept and dropped documents per language. */
+  counters: NestedCounts;
 }
 
 export async function shardBatch(input: ShardBatchInput): Promise<ShardBatchResult> {
@@ -35,9 +38,11 @@ export async function shardBatch(input: ShardBatchInput): Promise<ShardBatchResu
     heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
   });
-  const run = activities[input.activity];
+  // Every shard activity takes `{ shardIndex, ...common }` (plus `inputUri` after extraction); the stage list pairs each activity with its common input.
+  const run = activities[input.activity] as unknown as (args: Record<string, unknown>) => Promise<Awaited<ReturnType<typeof activities.extractShard>>>;
 
   const stats = emptyStats();
+  const counters: NestedCounts = {};
   let manifestHits = 0;
   let next = input.firstShard;
   const lane = async () => {
@@ -45,13 +50,14 @@ export async function shardBatch(input: ShardBatchInput): Promise<ShardBatchResu
       const shardIndex = next;
       next += 1;
       const inputUri = input.inputUris?.[shardIndex - input.firstShard];
-      const result = await run({ ...(input.common as Parameters<typeof run>[0]), shardIndex, ...(inputUri ? { inputUri } : {}) });
+      const result = await run({ ...input.common, shardIndex, ...(inputUri ? { inputUri } : {}) });
       addStats(stats, result.stats);
+      addNestedCounts(counters, (result.counters ?? {}) as NestedCounts);
       if (result.manifestHit) manifestHits += 1;
     }
   };
   const lanes = Math.max(1, Math.min(input.activityConcurrency, input.endShard - input.firstShard));
   await Promise.all(Array.from({ length: lanes }, lane));
 
-  return { stats, manifestHits, shards: input.endShard - input.firstShard };
+  return { stats, manifestHits, shards: input.endShard - input.firstShard, counters };
 }

@@ -37,6 +37,7 @@ export type StageDefinition = ShardStageDefinition | CorpusStageDefinition;
 
 export const STAGES: StageDefinition[] = [
   { kind: 'shard', stage: 'extract', activity: 'extractShard', enabled: () => true, options: (input) => input.extract },
+  { kind: 'shard', stage: 'filter', activity: 'filterShard', enabled: (input) => input.filter.enabled, options: (input) => input.filter.rules },
   {
     kind: 'corpus',
     stage: 'exact-dedup',

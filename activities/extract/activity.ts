@@ -42,6 +42,7 @@ export const ShardResult = z.object({
   manifestUri: z.string(),
   documentsUri: z.string(),
   stats: StageStats,
+  counters: z.record(z.string(), z.unknown()).optional().describe('Stage-specific counts the workflow sums, such as documents per language'),
 });
 export type ShardResult = z.infer<typeof ShardResult>;
 

@@ -12,7 +12,7 @@ export function cpuThreads(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : os.availableParallelism();
 }
 
-function loaderArgs(): string[] {
+export function loaderArgs(): string[] {
   const argv = process.execArgv;
   if (argv.some((arg) => arg.includes('tsx'))) return argv;
   return [...argv, '--import', import.meta.resolve('tsx')];

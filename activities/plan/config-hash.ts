@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hashConfig } from '../manifest/hash';
 
 /** Bump when a stage's code changes its output for the same input and options. */
-export const STAGE_VERSIONS: Record<string, number> = { extract: 1 };
+export const STAGE_VERSIONS: Record<string, number> = { extract: 1, filter: 1 };
 
 export const HashStageConfigInput = z.object({ stage: z.string(), options: z.unknown() });
 
