@@ -10,7 +10,6 @@ Only the process that started the harness reports, so forked children cannot add
 NOTE: the program runs in the harness's own process, so code written to cheat can forge a passing
 report (by writing to fd 3 or replacing the case counter); grading trusts it not to.
 """
-import ast
 import json
 import linecache
 import os
@@ -62,26 +61,32 @@ def failing_line(error):
     return line
 
 
-class CountAsserts(ast.NodeTransformer):
-    """Rewrites every assert of check() so a failing case is counted and the next case still runs."""
+def count_asserts(source):
+    """Parses the tests and rewrites every assert of check() so a failing case is counted and the next case still runs."""
+    # Imported here because only the check style needs it, and it is the harness's slowest import.
+    import ast
 
-    def visit_Assert(self, node):
-        def record(passed):
-            call = ast.Call(ast.Name("__corpusflow_case__", ast.Load()), [ast.Constant(node.lineno), ast.Constant(passed)], [])
-            return ast.Expr(call)
+    def record(node, passed):
+        call = ast.Call(ast.Name("__corpusflow_case__", ast.Load()), [ast.Constant(node.lineno), ast.Constant(passed)], [])
+        return ast.Expr(call)
 
-        handler = ast.ExceptHandler(ast.Name("AssertionError", ast.Load()), None, [record(False)])
-        wrapped = ast.Try(body=[node, record(True)], handlers=[handler], orelse=[], finalbody=[])
-        return ast.fix_missing_locations(ast.copy_location(wrapped, node))
+    class CountAsserts(ast.NodeTransformer):
+        def visit_Assert(self, node):
+            handler = ast.ExceptHandler(ast.Name("AssertionError", ast.Load()), None, [record(node, False)])
+            wrapped = ast.Try(body=[node, record(node, True)], handlers=[handler], orelse=[], finalbody=[])
+            return ast.fix_missing_locations(ast.copy_location(wrapped, node))
 
-
-def compile_tests(source, count_asserts):
     tree = ast.parse(source, "tests.py")
-    if count_asserts:
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == "check":
-                CountAsserts().visit(node)
-    return compile(tree, "tests.py", "exec")
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "check":
+            CountAsserts().visit(node)
+    return tree
+
+
+def compile_tests(source, count_cases):
+    if not count_cases:
+        return compile(source, "tests.py", "exec")
+    return compile(count_asserts(source), "tests.py", "exec")
 
 
 def summarize(passed, failures):
