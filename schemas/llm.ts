@@ -72,6 +72,23 @@ export const LlmRequest = z.object({
 });
 export type LlmRequest = z.infer<typeof LlmRequest>;
 
+/** One text-completion request (the completions endpoint), for log-probabilities and fill-in-the-middle. */
+export const TextCompletionRequest = z.object({
+  id: z.string().min(1),
+  prompt: z.string(),
+  suffix: z.string().optional().describe('Text after the insertion point, for fill-in-the-middle'),
+  logprobs: z.number().int().min(0).max(5).optional().describe('Alternatives returned per token, as the completions API allows'),
+  sampling: SamplingParams.optional(),
+});
+export type TextCompletionRequest = z.infer<typeof TextCompletionRequest>;
+
+export const TokenLogprobs = z.object({
+  tokens: z.array(z.string()),
+  tokenLogprobs: z.array(z.number()),
+  topLogprobs: z.array(z.record(z.string(), z.number())),
+});
+export type TokenLogprobs = z.infer<typeof TokenLogprobs>;
+
 export const LlmUsage = z.object({
   calls: z.number().int().nonnegative().describe('Calls sent to the endpoint, cache hits excluded'),
   cachedCalls: z.number().int().nonnegative(),
@@ -97,6 +114,17 @@ export const LlmResult = z.object({
   usage: LlmUsage,
 });
 export type LlmResult = z.infer<typeof LlmResult>;
+
+export const TextCompletion = z.object({
+  id: z.string(),
+  role: LlmRole,
+  model: z.string(),
+  text: z.string(),
+  finishReason: z.string(),
+  logprobs: TokenLogprobs.optional(),
+  usage: LlmUsage,
+});
+export type TextCompletion = z.infer<typeof TextCompletion>;
 
 export const CompleteRequestsInput = z.object({
   config: LlmConfig,

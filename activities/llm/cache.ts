@@ -3,6 +3,7 @@
 // replayed activity finds the reply it already paid for instead of calling the model again.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { TokenLogprobs } from '../../schemas/llm';
 import { joinUri, storageFor } from '../storage';
 import type { Storage } from '../storage';
 
@@ -13,6 +14,7 @@ export const CachedReply = z.object({
   finishReason: z.string(),
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
+  logprobs: TokenLogprobs.optional().describe('Per-token log-probabilities of a text completion that requested them'),
 });
 export type CachedReply = z.infer<typeof CachedReply>;
 

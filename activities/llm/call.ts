@@ -1,6 +1,7 @@
 // One model request end to end: cache lookup, rate limits, the call, cache write, structured
 // output with bounded repair. Every LLM stage goes through `completeRequest`.
 import { ApplicationFailure } from '@temporalio/common';
+import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import { addUsage, emptyUsage } from '../../schemas/llm';
@@ -87,13 +88,11 @@ export function firstReplyRequest(config: LlmConfig, role: LlmRole, request: Llm
   };
 }
 
-/** Returns the cached reply, or calls the model and caches the reply before returning it. */
-export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call: ReplyRequest, context: CallContext, options: CallOptions): Promise<ModelReply> {
-  const { body, key } = chatRequest(endpoint, call);
-  const cached = await readCachedReply(config.cacheUri, key, options.cacheStorage);
-  if (cached) return { ...cached, cached: true };
-
-  const tokens = estimateRequestTokens(body);
+/**
+ * Sends one request once the model's limiter admits it. A 429 pauses the limiter for its
+ * Retry-After, so no other call in this worker reaches the model before it expires.
+ */
+export async function sendWithinLimits<T>(endpoint: LlmEndpoint, context: CallContext, tokens: number, send: (client: OpenAI) => Promise<T>): Promise<T> {
   const limits = endpoint.limits;
   if (limits.tokensPerMinute !== undefined && tokens > limits.tokensPerMinute) {
     throw ApplicationFailure.nonRetryable(
@@ -105,9 +104,8 @@ export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call:
   const client = clientFor(endpoint);
   const limiter = limiterFor(endpoint.baseURL, endpoint.model, limits);
   const release = await limiter.acquire(tokens);
-  let completion;
   try {
-    completion = await client.chat.completions.create(body);
+    return await send(client);
   } catch (error) {
     const { failure, retryDelayMs } = toCallFailure(error, { ...context, apiKey: client.apiKey });
     if (retryDelayMs !== undefined) limiter.pauseUntil(Date.now() + retryDelayMs);
@@ -115,7 +113,15 @@ export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call:
   } finally {
     release();
   }
+}
 
+/** Returns the cached reply, or calls the model and caches the reply before returning it. */
+export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call: ReplyRequest, context: CallContext, options: CallOptions): Promise<ModelReply> {
+  const { body, key } = chatRequest(endpoint, call);
+  const cached = await readCachedReply(config.cacheUri, key, options.cacheStorage);
+  if (cached) return { ...cached, cached: true };
+
+  const completion = await sendWithinLimits(endpoint, context, estimateRequestTokens(body), (client) => client.chat.completions.create(body));
   const choice = completion.choices[0];
   const entry = {
     key,

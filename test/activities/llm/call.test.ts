@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { completeRequest } from '../../../activities/llm/call';
+import { completePrompt } from '../../../activities/llm/text-completion';
 import { responseSchemaFor } from '../../../activities/llm/structured';
 import { startOpenAIStub, stubReply } from '../../support/openai-stub';
 import type { OpenAIStub } from '../../support/openai-stub';
@@ -195,5 +196,40 @@ describe('completeRequest against the stub', () => {
     expect(failure.type).toBe('LlmApiKeyMissing');
     expect(failure.message).toContain('CORPUSFLOW_TEST_UNSET_KEY');
     expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe('completePrompt against the stub', () => {
+  it('returns stub logprobs and caches them', async () => {
+    const config = await stubConfig(stub.baseURL);
+    stub.script(stubReply.text('four five'));
+
+    const first = await completePrompt(config, 'annotator', { id: 'p1', prompt: 'two plus two is', logprobs: 2 });
+    const second = await completePrompt(config, 'annotator', { id: 'p1', prompt: 'two plus two is', logprobs: 2 });
+
+    expect(first.text).toBe('four five');
+    expect(first.logprobs?.tokens).toEqual(['four', ' five']);
+    expect(first.logprobs?.topLogprobs[0]).toHaveProperty('four');
+    expect(second).toEqual({ ...first, usage: { calls: 0, cachedCalls: 1, promptTokens: 0, completionTokens: 0, costUsd: 0 } });
+    expect(stub.modelRequests()).toHaveLength(1);
+    expect(stub.modelRequests()[0]!.path).toBe('/v1/completions');
+  });
+
+  it('sends a fill-in-the-middle suffix to the stub', async () => {
+    const config = await stubConfig(stub.baseURL);
+
+    await completePrompt(config, 'annotator', { id: 'fim', prompt: 'def add(a, b):\n', suffix: '\n\nprint(add(1, 2))' });
+
+    expect(stub.modelRequests()[0]!.body).toMatchObject({ prompt: 'def add(a, b):\n', suffix: '\n\nprint(add(1, 2))' });
+  });
+
+  it('turns a stub 429 on completions into a delayed retry', async () => {
+    const config = await stubConfig(stub.baseURL);
+    stub.script(stubReply.rateLimited(2));
+
+    const failure = await failureOf(completePrompt(config, 'annotator', { id: 'p1', prompt: 'hello' }));
+
+    expect(failure.type).toBe('LlmRateLimited');
+    expect(failure.nextRetryDelay).toBe(2000);
   });
 });
