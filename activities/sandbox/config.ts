@@ -16,7 +16,10 @@ export const SandboxConfig = z.object({
     .default(['/usr', '/lib', '/lib64', '/bin', '/sbin', '/etc/ld.so.cache', '/etc/alternatives', '/etc/localtime'])
     .describe('Host paths visible read-only inside the sandbox; symlinks are recreated as symlinks, missing paths skipped'),
   cgroupRoot: z.string().default('/sys/fs/cgroup').describe('Where cgroups are mounted; "off" disables per-run cgroups'),
-  workDirParent: z.string().optional().describe('Host folder for per-run program folders; the OS temp folder when unset'),
+  workDirParent: z
+    .string()
+    .optional()
+    .describe('Host folder for per-run program folders, the OS temp folder when unset; runAsUid must be able to traverse it'),
   allowUnsafe: z.boolean().default(false).describe('Run code without isolation when bubblewrap is unavailable: local development only'),
   limits: SandboxLimits.default(SandboxLimits.parse({})),
 });
