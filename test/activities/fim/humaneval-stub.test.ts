@@ -58,7 +58,7 @@ describe('FIM stage on HumanEval', { timeout: 600_000 }, () => {
     await rm(outputUri, { recursive: true, force: true });
   });
 
-  it('keeps exactly the stub guesses that are correct', async () => {
+  it('keeps exactly the correct stub guesses', async () => {
     const prepared = await prepareFimExercises(runner, { inputUri: humanEvalUri, format: 'humaneval', outputUri });
 
     expect(prepared.stats.total).toBe(164);

@@ -73,7 +73,7 @@ describe('instruction reversal', { timeout: 120_000 }, () => {
     await rm(outputUri, { recursive: true, force: true });
   });
 
-  it('keeps faithful stub pairs and drops unfaithful ones', async () => {
+  it('keeps only faithful stub pairs', async () => {
     const llm = LlmConfig.parse({ roles: { generator: { baseURL: stub.baseURL, model: 'stub-model', structuredOutput: 'json_object' } }, cacheUri: path.join(outputUri, 'llm-cache') });
     const prepared = await prepareReversal(runner, { inputUri, outputUri });
     const instructions = await completeRequests({ config: llm, role: 'generator', requestsUri: prepared.requestsUri, outputUri: path.join(outputUri, 'instructions.jsonl.gz') });
