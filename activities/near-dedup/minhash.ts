@@ -88,8 +88,9 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Computes MinHash signatures with `count` seeded permutations of the 32-bit hash space.
- * Each permutation is x -> mix(a*x + b) with odd a, a bijection, so every shingle keeps a
- * distinct image and the minimum is equally likely to come from any shingle of a set.
+ * Each permutation is x -> (a*x + b) mod 2^32 with odd a, a bijection. Shingle hashes are
+ * already finalised with mix32, so the minimum is equally likely to come from any shingle of a
+ * set; the unit tests check that the similarity estimate is unbiased with binomial variance.
  */
 export class MinHasher {
   private readonly multipliers: Uint32Array;
@@ -110,19 +111,17 @@ export class MinHasher {
 
   /** Writes the signature of `shingles` into `target` (length `count`), all 0xffffffff when empty. */
   signature(shingles: Uint32Array, target = new Uint32Array(this.count)): Uint32Array {
-    target.fill(0xffffffff);
-    const multipliers = this.multipliers;
-    const offsets = this.offsets;
-    const count = this.count;
-    for (let s = 0; s < shingles.length; s += 1) {
-      const x = shingles[s]!;
-      for (let i = 0; i < count; i += 1) {
-        let h = (Math.imul(multipliers[i]!, x) + offsets[i]!) | 0;
-        h ^= h >>> 15;
-        h = Math.imul(h, 0x2c1b3c6d);
-        h = (h ^ (h >>> 12)) >>> 0;
-        if (h < target[i]!) target[i] = h;
+    // Permutation-major order keeps a, b and the running minimum in registers.
+    const length = shingles.length;
+    for (let i = 0; i < this.count; i += 1) {
+      const multiplier = this.multipliers[i]!;
+      const offset = this.offsets[i]!;
+      let minimum = 0xffffffff;
+      for (let s = 0; s < length; s += 1) {
+        const value = (Math.imul(multiplier, shingles[s]!) + offset) >>> 0;
+        if (value < minimum) minimum = value;
       }
+      target[i] = minimum;
     }
     return target;
   }
