@@ -34,13 +34,13 @@ export const NearDedupOptions = z.object({
 });
 export type NearDedupOptions = z.infer<typeof NearDedupOptions>;
 
-/** The part of the options that decides which documents are removed; hashed into manifests. */
+/** Selects the options that decide which documents are removed, for the manifests' config hash. */
 export function nearDedupConfig(options: NearDedupOptions) {
   const { shingle, bands, rows, seed, partitions, similarityThreshold, qualityScoreField } = options;
   return { shingle, bands, rows, seed, partitions, similarityThreshold, qualityScoreField };
 }
 
-/** The part that decides signature and bucket bytes; an index only serves runs that agree on it. */
+/** Selects the options that decide signature and bucket bytes. An index only serves runs that agree on them. */
 export function nearDedupIndexConfig(options: NearDedupOptions) {
   const { shingle, bands, rows, seed, partitions } = options;
   return { shingle, bands, rows, seed, partitions };

@@ -1,5 +1,5 @@
 // Completion markers for per-shard outputs. An output exists if and only if its manifest exists,
-// so data files are written first and the manifest last; a retried activity that finds a
+// so data files are written first and the manifest last. A retried activity that finds a
 // manifest with the same inputs (by sha256), config hash and code version skips its work.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -59,8 +59,8 @@ export async function describeFile(uri: string, records?: number): Promise<Manif
 }
 
 /**
- * Returns the manifest at `manifestUri` when it was written by this code version for the same
- * config and input hashes and every output it lists still exists; otherwise undefined.
+ * Returns the manifest at `manifestUri` when this code version wrote it for the same config and
+ * input hashes and every output it lists still exists. Returns undefined otherwise.
  */
 export async function findMatchingManifest(manifestUri: string, inputs: ManifestFile[], hash: string): Promise<StageManifest | undefined> {
   const storage = await storageFor(manifestUri);

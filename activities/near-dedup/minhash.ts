@@ -1,6 +1,5 @@
-// MinHash signatures and LSH banding (Broder 1997; Leskovec, Rajaraman and Ullman, "Mining of
-// Massive Datasets", chapter 3). A document's shingle set is hashed to 32-bit values, each of
-// `bands * rows` seeded permutations keeps its minimum, and two documents become candidates
+// MinHash signatures and LSH banding. A document's shingle set is hashed to 32-bit values, and
+// each of `bands * rows` seeded permutations keeps its minimum. Two documents become candidates
 // when all `rows` values of at least one band agree. For Jaccard similarity s that happens with
 // probability 1 - (1 - s^rows)^bands.
 import { normalizeText } from './normalize';
@@ -90,7 +89,7 @@ export function seededRandom(seed: number): () => number {
  * Computes MinHash signatures with `count` seeded permutations of the 32-bit hash space.
  * Each permutation is x -> (a*x + b) mod 2^32 with odd a, a bijection. Shingle hashes are
  * already finalised with mix32, so the minimum is equally likely to come from any shingle of a
- * set; the unit tests check that the similarity estimate is unbiased with binomial variance.
+ * set. The unit tests check that the similarity estimate is unbiased.
  */
 export class MinHasher {
   private readonly multipliers: Uint32Array;
