@@ -12,22 +12,16 @@ import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
 import type { Document } from '../../schemas/document';
 import type { QualityClassifierWorkflowInput } from '../../schemas/quality-classifier';
 import { qualityClassifier } from '../../workflows/quality-classifier';
-import { docstringDocuments, sentenceDocuments } from '../activities/classify/corpus';
+import { docstringDocuments, sentenceDocuments, stubAnnotator } from '../activities/classify/corpus';
 import { stubConfig, testKeyVariable } from '../activities/llm/helpers';
-import { startOpenAIStub, stubReply } from '../support/openai-stub';
-import type { OpenAIStub, StubModelRequest } from '../support/openai-stub';
+import { startOpenAIStub } from '../support/openai-stub';
+import type { OpenAIStub } from '../support/openai-stub';
 import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let root: string;
 let stub: OpenAIStub;
-
-function annotate(request: StubModelRequest) {
-  const technical = /\b(module|function|class|return|object|file|argument)s?\b/.test(request.prompt);
-  if (technical) return stubReply.json({ educational_value: 4, topic: 'stem', reason: 'Documents a programming interface.' });
-  return stubReply.json({ educational_value: request.prompt.length > 300 ? 3 : 1, topic: 'culture', reason: 'An everyday sentence.' });
-}
 
 beforeAll(async () => {
   process.env[testKeyVariable] = 'sk-test-quality-workflow-key';
@@ -42,7 +36,7 @@ beforeAll(async () => {
   env = await startTemporalDevServer();
   bundle = await bundleWorkflowCode({ workflowsPath: entry });
   await fs.rm(entry, { force: true });
-  stub = await startOpenAIStub({ respond: annotate });
+  stub = await startOpenAIStub({ respond: stubAnnotator([...docstringDocuments(50), ...sentenceDocuments()]) });
 });
 
 afterAll(async () => {

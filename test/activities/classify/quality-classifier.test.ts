@@ -9,11 +9,10 @@ import { completeRequests } from '../../../activities/llm/complete-requests';
 import { readJsonlRecords } from '../../../activities/shards/jsonl-reader';
 import { JsonlShardWriter } from '../../../activities/shards/jsonl-writer';
 import type { Document } from '../../../schemas/document';
-import type { StubModelRequest } from '../../support/openai-stub';
-import { startOpenAIStub, stubReply } from '../../support/openai-stub';
+import { startOpenAIStub } from '../../support/openai-stub';
 import type { OpenAIStub } from '../../support/openai-stub';
 import { stubConfig, testKeyVariable } from '../llm/helpers';
-import { docstringDocuments, sentenceDocuments } from './corpus';
+import { docstringDocuments, sentenceDocuments, stubAnnotator } from './corpus';
 
 let root: string;
 let stub: OpenAIStub;
@@ -21,14 +20,6 @@ let trainPool: Document[];
 let heldOut: Document[];
 // A hundred-odd documents need more passes than a corpus-sized sample to fit.
 const fastText = { epoch: 100, dim: 16, bucket: 10_000 };
-
-/** The stub annotator: technical docstrings are STEM with value 4; sentences are culture, longer ones worth 3. */
-function annotate(request: StubModelRequest) {
-  const text = request.prompt.replace(/^Document:\n\n/, '');
-  const technical = /\b(module|function|class|return|object|file|argument)s?\b/.test(text);
-  if (technical) return stubReply.json({ educational_value: 4, topic: 'stem', reason: 'Documents a programming interface.' });
-  return stubReply.json({ educational_value: text.length > 300 ? 3 : 1, topic: 'culture', reason: 'An everyday sentence.' });
-}
 
 async function writeDocuments(name: string, documents: Document[]): Promise<string> {
   const uri = path.join(root, name);
@@ -47,8 +38,8 @@ async function readAll<T>(uri: string): Promise<T[]> {
 beforeAll(async () => {
   process.env[testKeyVariable] = 'sk-test-classify-key';
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'quality-classifier-'));
-  stub = await startOpenAIStub({ respond: annotate });
   const all = [...docstringDocuments(80), ...sentenceDocuments()];
+  stub = await startOpenAIStub({ respond: stubAnnotator(all) });
   trainPool = all.filter((document) => unitHash(7, document.id) >= 0.25);
   heldOut = all.filter((document) => unitHash(7, document.id) < 0.25);
 });
@@ -72,7 +63,10 @@ describe('quality classifiers', () => {
     const trained = await trainFromAnnotations({ sampleUri: sample.sampleUri, annotationsUri: annotations.outputUri, modelsUri: path.join(root, 'models'), minExamplesPerClass: 3, fastText });
     const { educational, nonStemEducational, topic } = trained.models;
     expect(educational.heldOutExamples).toBeGreaterThan(0);
-    expect(educational.accuracy).toBeGreaterThanOrEqual(0.8);
+    // Predicting the majority class for every held-out document gives a macro F1 below 0.45.
+    expect(educational.macroF1).toBeGreaterThanOrEqual(0.55);
+    expect(nonStemEducational?.macroF1).toBeGreaterThanOrEqual(0.6);
+    expect(topic?.accuracy).toBe(1);
     for (const metrics of educational.perClass) {
       expect(metrics.precision).toBeGreaterThanOrEqual(0);
       expect(metrics.recall).toBeLessThanOrEqual(1);
