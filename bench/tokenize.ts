@@ -1,10 +1,12 @@
 // Tokenization throughput per core against Python tiktoken, and peak memory while a generated
 // corpus streams into a Megatron indexed dataset.
 //
-// Speed: every candidate encodes the same texts once, on one thread, with a cold cache: the
-// shared web pages (HTML and annotated article text), whatlang sentences and benchmark JSON
-// Lines. Python tiktoken runs `encode_ordinary` from .venv (bench/tokenize_peer.py). Ids are
-// compared through a sha256 over all ids of all texts.
+// Speed: every candidate encodes the same texts once, on one thread, starting with a cold
+// cache: the shared web pages (HTML and annotated article text), whatlang sentences and
+// benchmark JSON Lines. Python tiktoken runs `encode_ordinary` from .venv
+// (bench/tokenize_peer.py). Ids are compared through a sha256 over all ids of all texts.
+// Times are CPU seconds of the encoding process, so tokens per second is per core and other
+// work on a shared machine distorts it less than wall-clock time would.
 //
 // Memory: a child process generates BENCH_TOKENIZE_BYTES of text (default 1 GB) as documents,
 // encodes each one and writes it through IndexedDatasetWriter, and reports its peak RSS. A
@@ -51,10 +53,16 @@ interface SpeedResult {
   sha256: string;
 }
 
+/** CPU seconds (user + system) this process has used; other processes' load does not count. */
+function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
 function timeEncoder(name: string, texts: string[], encode: (text: string) => ArrayLike<number>): SpeedResult {
-  const start = performance.now();
+  const start = cpuSeconds();
   const encoded = texts.map(encode);
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = cpuSeconds() - start;
   const hash = createHash('sha256');
   let tokens = 0;
   for (const ids of encoded) {
@@ -117,14 +125,14 @@ function compareSpeed(): void {
 
   console.log(`\ncl100k encoding, one core, ${texts.length} texts, ${(bytes / 1e6).toFixed(1)} MB (shared web pages, sentences, benchmark JSONL)`);
   console.log(`best of ${SPEED_ROUNDS} interleaved rounds for the first three rows, one round for the others`);
-  console.log('encoder'.padEnd(42), 'MB/s'.padStart(7), 'Mtok/s'.padStart(7), 'vs Python'.padStart(10), '  ids identical');
+  console.log('encoder'.padEnd(42), 'MB/CPU-s'.padStart(9), 'Mtok/CPU-s'.padStart(11), 'vs Python'.padStart(10), '  ids identical');
   for (const result of results) {
     const ratio = peer.seconds / result.seconds;
     const same = result.sha256 === peer.sha256 && result.tokens === peer.tokens;
     console.log(
       result.name.padEnd(42),
-      (bytes / result.seconds / 1e6).toFixed(2).padStart(7),
-      (result.tokens / result.seconds / 1e6).toFixed(2).padStart(7),
+      (bytes / result.seconds / 1e6).toFixed(2).padStart(9),
+      (result.tokens / result.seconds / 1e6).toFixed(2).padStart(11),
       `${ratio.toFixed(2)}x`.padStart(10),
       same ? '  yes' : '  NO',
     );
@@ -179,6 +187,7 @@ async function memoryChild(totalBytes: number): Promise<void> {
     const writer = await IndexedDatasetWriter.open(join(folder, 'generated'), 'int32', PADDED_VOCAB_SIZE);
     const ids = new TokenBuffer();
     const start = performance.now();
+    const startCpu = cpuSeconds();
     let bytes = 0;
     for (const text of generatedDocuments(totalBytes)) {
       bytes += Buffer.byteLength(text);
@@ -189,14 +198,24 @@ async function memoryChild(totalBytes: number): Promise<void> {
     }
     const result = await writer.close();
     const seconds = (performance.now() - start) / 1000;
+    const cpu = cpuSeconds() - startCpu;
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ bytes, documents: result.documents, tokens: result.tokens, seconds, peakRssBytes }));
+    console.log(JSON.stringify({ bytes, documents: result.documents, tokens: result.tokens, seconds, cpuSeconds: cpu, peakRssBytes }));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-function measureMemory(totalBytes: number): { bytes: number; documents: number; tokens: number; seconds: number; peakRssBytes: number } {
+interface MemoryResult {
+  bytes: number;
+  documents: number;
+  tokens: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+}
+
+function measureMemory(totalBytes: number): MemoryResult {
   const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--memory-child', String(totalBytes)], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -210,14 +229,15 @@ export async function run(): Promise<void> {
 
   const totalBytes = Number(process.env.BENCH_TOKENIZE_BYTES ?? 1e9);
   console.log(`\nStreaming generated text into an indexed dataset (BENCH_TOKENIZE_BYTES=${totalBytes}), one child process each`);
-  console.log('text'.padStart(10), 'documents'.padStart(10), 'tokens'.padStart(13), 'MB/s'.padStart(7), 'peak RSS'.padStart(10));
+  console.log('text'.padStart(10), 'documents'.padStart(10), 'tokens'.padStart(13), 'MB/CPU-s'.padStart(9), 'wall s'.padStart(7), 'peak RSS'.padStart(10));
   for (const size of [Math.round(totalBytes / 10), totalBytes]) {
     const result = measureMemory(size);
     console.log(
       `${(result.bytes / 1e6).toFixed(0)} MB`.padStart(10),
       String(result.documents).padStart(10),
       String(result.tokens).padStart(13),
-      (result.bytes / result.seconds / 1e6).toFixed(2).padStart(7),
+      (result.bytes / result.cpuSeconds / 1e6).toFixed(2).padStart(9),
+      result.seconds.toFixed(0).padStart(7),
       `${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB`.padStart(10),
     );
   }

@@ -2,8 +2,9 @@
 
   tokenize_peer.py ids          JSON list of strings on stdin -> JSON list of id lists
   tokenize_peer.py time FILE    times encode_ordinary on one core over the JSON list of strings
-                                in FILE and prints {"tokens", "seconds", "sha256"}; the hash
-                                covers every id as little-endian int32, text after text
+                                in FILE and prints {"tokens", "seconds", "sha256"}. Seconds are
+                                CPU seconds of this process. The hash covers every id as
+                                little-endian int32, text after text.
 
 tiktoken loads its ranks from TIKTOKEN_CACHE_DIR. This script fills that cache from the
 `tiktoken` npm package's cl100k_base.json, and tiktoken checks the file against the sha256 it
@@ -48,9 +49,9 @@ def time_encoding(path):
     enc = encoding()
     with open(path, encoding="utf-8") as handle:
         texts = json.load(handle)
-    start = time.perf_counter()
+    start = time.process_time()
     encoded = [enc.encode_ordinary(text) for text in texts]
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
 
     digest = hashlib.sha256()
     for ids in encoded:

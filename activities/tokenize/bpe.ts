@@ -60,10 +60,12 @@ export class PairTable {
 
 const NO_PAIR = 0x7fffffff;
 
-/** Merges `ids` (initially one id per byte) in place and returns how many parts remain. Quadratic, for short pieces. */
-export function mergeShort(ids: Int32Array, pairs: PairTable): number {
-  let count = ids.length;
-  const pairRanks = new Int32Array(Math.max(count - 1, 0));
+/**
+ * Merges the first `length` ids (initially one per byte) in place and returns how many parts
+ * remain. Quadratic, for short pieces. `pairRanks` is scratch space of at least `length` entries.
+ */
+export function mergeShort(ids: Int32Array, length: number, pairs: PairTable, pairRanks: Int32Array): number {
+  let count = length;
   for (let i = 0; i + 1 < count; i++) {
     const rank = pairs.get(ids[i]!, ids[i + 1]!);
     pairRanks[i] = rank < 0 ? NO_PAIR : rank;
@@ -97,8 +99,8 @@ export function mergeShort(ids: Int32Array, pairs: PairTable): number {
 }
 
 /** Merges like `mergeShort` with a binary heap over a linked list of parts, O(n log n) for long pieces. */
-export function mergeLong(ids: Int32Array, pairs: PairTable): number {
-  const n = ids.length;
+export function mergeLong(ids: Int32Array, length: number, pairs: PairTable): number {
+  const n = length;
   // Parts are linked by position: next[i] is the position of the part after the one at i.
   const next = new Int32Array(n + 1);
   const prev = new Int32Array(n + 1);

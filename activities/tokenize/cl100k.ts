@@ -23,7 +23,7 @@ const CACHE_LIMIT = 200_000;
 /** Longer pre-tokens (UTF-16 units) are not cached: they rarely repeat and would crowd the pool. */
 const MAX_CACHED_PIECE = 256;
 /** Pieces longer than this many bytes merge with a heap instead of a quadratic scan. */
-const SHORT_PIECE_BYTES = 64;
+const SHORT_PIECE_BYTES = 24;
 
 export interface RanksFile {
   pat_str: string;
@@ -38,30 +38,57 @@ function isAscii(piece: string): boolean {
   return true;
 }
 
-export class Cl100kEncoder {
+/** Tables derived from one ranks file, shared by every encoder built from it. */
+interface Vocabulary {
   /** Rank (= id) of each token, keyed by its bytes as a string with one char per byte. */
-  private readonly ranks = new Map<string, number>();
-  private readonly byteIds = new Int32Array(256);
+  ranks: Map<string, number>;
+  byteIds: Int32Array;
+  /** Remembers resolved pairs, so sharing it lets a new encoder start with warm merges. */
+  pairs: PairTable;
+  tokenBytes: Buffer[];
+}
+
+const vocabularies = new WeakMap<RanksFile, Vocabulary>();
+
+function vocabularyFor(file: RanksFile): Vocabulary {
+  const known = vocabularies.get(file);
+  if (known) return known;
+
+  const fields = file.bpe_ranks.split(/\s+/).filter(Boolean);
+  const firstRank = Number(fields[1]);
+  const ranks = new Map<string, number>();
+  const tokenStrings: string[] = [];
+  const tokenBytes: Buffer[] = [];
+  for (let i = 2; i < fields.length; i++) {
+    const id = firstRank + i - 2;
+    tokenBytes[id] = Buffer.from(fields[i]!, 'base64');
+    tokenStrings[id] = tokenBytes[id].toString('latin1');
+    ranks.set(tokenStrings[id], id);
+  }
+  if (ranks.size !== CL100K_RANK_COUNT) {
+    throw new Error(`cl100k ranks file has ${ranks.size} ranks, expected ${CL100K_RANK_COUNT}`);
+  }
+  const byteIds = new Int32Array(256);
+  for (let byte = 0; byte < 256; byte++) byteIds[byte] = ranks.get(String.fromCharCode(byte))!;
+  for (const [text, id] of Object.entries(SPECIAL_TOKENS)) tokenBytes[id] = Buffer.from(text, 'utf8');
+
+  const vocabulary = { ranks, byteIds, pairs: new PairTable(tokenStrings, ranks), tokenBytes };
+  vocabularies.set(file, vocabulary);
+  return vocabulary;
+}
+
+export class Cl100kEncoder {
+  private readonly ranks: Map<string, number>;
+  private readonly byteIds: Int32Array;
   private readonly pairs: PairTable;
-  private readonly tokenBytes: Buffer[] = [];
+  private readonly tokenBytes: Buffer[];
   private readonly cache = new PieceCache(CACHE_LIMIT);
+  /** Scratch space for the ids of the pre-token being merged, and its pair ranks. */
+  private ids = new Int32Array(1024);
+  private pairRanks = new Int32Array(1024);
 
   constructor(file: RanksFile) {
-    const fields = file.bpe_ranks.split(/\s+/).filter(Boolean);
-    const firstRank = Number(fields[1]);
-    const tokenStrings: string[] = [];
-    for (let i = 2; i < fields.length; i++) {
-      const bytes = Buffer.from(fields[i]!, 'base64');
-      tokenStrings[firstRank + i - 2] = bytes.toString('latin1');
-      this.ranks.set(tokenStrings[firstRank + i - 2]!, firstRank + i - 2);
-      this.tokenBytes[firstRank + i - 2] = bytes;
-    }
-    if (this.ranks.size !== CL100K_RANK_COUNT) {
-      throw new Error(`cl100k ranks file has ${this.ranks.size} ranks, expected ${CL100K_RANK_COUNT}`);
-    }
-    for (let byte = 0; byte < 256; byte++) this.byteIds[byte] = this.ranks.get(String.fromCharCode(byte))!;
-    this.pairs = new PairTable(tokenStrings, this.ranks);
-    for (const [text, id] of Object.entries(SPECIAL_TOKENS)) this.tokenBytes[id] = Buffer.from(text, 'utf8');
+    ({ ranks: this.ranks, byteIds: this.byteIds, pairs: this.pairs, tokenBytes: this.tokenBytes } = vocabularyFor(file));
   }
 
   /**
@@ -79,15 +106,17 @@ export class Cl100kEncoder {
     for (let start = 0, end = 0; start < text.length; start = end) {
       end = preTokenEnd(text, start);
       if (end - start > MAX_CACHED_PIECE) {
-        for (const id of this.encodePiece(text.slice(start, end))) out.push(id);
+        // encodePiece may replace this.ids with a larger array, so it runs before this.ids is read.
+        const count = this.encodePiece(text.slice(start, end));
+        out.pushAll(this.ids, 0, count);
         continue;
       }
       const hash = hashRange(text, start, end);
       if (this.cache.appendIfCached(text, start, end, hash, out)) continue;
       const piece = text.slice(start, end);
-      const ids = this.encodePiece(piece);
-      this.cache.insert(piece, hash, ids);
-      for (const id of ids) out.push(id);
+      const count = this.encodePiece(piece);
+      this.cache.insert(piece, hash, this.ids, count);
+      out.pushAll(this.ids, 0, count);
     }
   }
 
@@ -115,18 +144,24 @@ export class Cl100kEncoder {
     return this.decodeBytes(ids).toString('utf8');
   }
 
-  private encodePiece(piece: string): Int32Array {
-    const ascii = isAscii(piece);
+  /** Encodes one pre-token into `this.ids` and returns how many ids it wrote there. */
+  private encodePiece(piece: string): number {
+    const bytes = isAscii(piece) ? undefined : Buffer.from(piece, 'utf8');
     // tiktoken takes a whole piece that is itself a token before merging anything.
-    const whole = this.ranks.get(ascii ? piece : Buffer.from(piece, 'utf8').toString('latin1'));
-    if (whole !== undefined) return Int32Array.of(whole);
+    const whole = this.ranks.get(bytes ? bytes.toString('latin1') : piece);
+    if (whole !== undefined) {
+      this.ids[0] = whole;
+      return 1;
+    }
 
-    const bytes = ascii ? undefined : Buffer.from(piece, 'utf8');
     const length = bytes ? bytes.length : piece.length;
-    const ids = new Int32Array(length);
-    for (let i = 0; i < length; i++) ids[i] = this.byteIds[bytes ? bytes[i]! : piece.charCodeAt(i)]!;
-    const count = length > SHORT_PIECE_BYTES ? mergeLong(ids, this.pairs) : mergeShort(ids, this.pairs);
-    return ids.subarray(0, count);
+    if (length > this.ids.length) {
+      this.ids = new Int32Array(length);
+      this.pairRanks = new Int32Array(length);
+    }
+    for (let i = 0; i < length; i++) this.ids[i] = this.byteIds[bytes ? bytes[i]! : piece.charCodeAt(i)]!;
+    if (length > SHORT_PIECE_BYTES) return mergeLong(this.ids, length, this.pairs);
+    return mergeShort(this.ids, length, this.pairs, this.pairRanks);
   }
 }
 

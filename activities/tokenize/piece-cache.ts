@@ -92,10 +92,11 @@ export class PieceCache {
     }
   }
 
-  insert(piece: string, hash: number, ids: ArrayLike<number>): void {
+  /** Stores the first `count` entries of `ids` as the ids of `piece`. */
+  insert(piece: string, hash: number, ids: Int32Array, count: number): void {
     if (this.size >= this.limit || this.poolUsed > MAX_POOL_IDS) this.clear();
-    if (this.poolUsed + ids.length + 1 > this.pool.length) {
-      const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + ids.length + 1));
+    if (this.poolUsed + count + 1 > this.pool.length) {
+      const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + count + 1));
       grown.set(this.pool.subarray(0, this.poolUsed));
       this.pool = grown;
     }
@@ -104,8 +105,8 @@ export class PieceCache {
     this.keys[slot] = piece;
     this.hashes[slot] = hash;
     this.offsets[slot] = this.poolUsed;
-    this.pool[this.poolUsed++] = ids.length;
-    for (let i = 0; i < ids.length; i++) this.pool[this.poolUsed++] = ids[i]!;
+    this.pool[this.poolUsed++] = count;
+    for (let i = 0; i < count; i++) this.pool[this.poolUsed++] = ids[i]!;
     this.size += 1;
   }
 
