@@ -1,4 +1,4 @@
-// A small labelled-by-construction corpus from real text nobody on the team wrote: module
+// A small corpus, labelled by construction, of real text written outside this project: module
 // docstrings of the installed Python standard library (technical English) and the whatlang
 // test sentences from the shared data (everyday sentences in 52 languages).
 import { execFileSync } from 'node:child_process';
@@ -47,7 +47,7 @@ export function sentenceDocuments(): Document[] {
 /**
  * Builds a stub annotator that labels by construction: docstrings are STEM with educational
  * value 4, sentence halves are culture, worth 3 in languages whose ISO code sorts before "m"
- * and 1 otherwise. Only a language seen in training can be told apart, as with real labels.
+ * and 1 otherwise. The classifier can separate only languages it saw in training, as with real labels.
  */
 export function stubAnnotator(documents: Document[]): (request: StubModelRequest) => StubReply {
   const byText = new Map(documents.map((item) => [item.text, item.id]));
