@@ -14,7 +14,7 @@ const BODY_WORDS = new Set([
   'body', 'content', 'usercontent', 'postbody', 'postcontent', 'usertext', 'bbwrapper', 'text', 'postrow', 'md', 'cooked',
   'entry', 'messagetext', 'post_message', 'comment-body', 'js-post-body', 's-prose',
 ]);
-const AUTHOR_WORDS = new Set(['author', 'username', 'poster', 'user-name', 'postauthor', 'member']);
+const AUTHOR_WORDS = new Set(['author', 'username', 'bigusername', 'poster', 'user-name', 'postauthor', 'member', 'user-details', 'user-info']);
 const DATE_WORDS = new Set(['date', 'time', 'timestamp', 'postdate', 'posted', 'published', 'relativetime']);
 const SIGNATURE_WORDS = new Set(['signature', 'sig', 'usersig', 'signaturecontainer']);
 
@@ -23,7 +23,8 @@ const THREAD_TEXT_SHARE = 0.5;
 
 function words(element: Element): string[] {
   const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''} ${element.attribs['data-test-id'] ?? ''} ${element.attribs['data-testid'] ?? ''}`;
-  return hints.toLowerCase().split(/[\s_-]+/).filter(Boolean);
+  const tokens = hints.toLowerCase().split(/\s+/).filter(Boolean);
+  return [...tokens, ...tokens.flatMap((token) => token.split(/[_-]+/).filter(Boolean))];
 }
 
 function isPostLike(element: Element): boolean {
@@ -44,10 +45,10 @@ function textLength(node: ChildNode): number {
  * for pages that are not threads.
  */
 export function markForumPosts(root: Element): Element[] {
-  const posts = threadPosts(root);
-  if (posts.length === 0) return [];
+  const thread = threadPosts(root);
+  if (!thread) return [];
 
-  const container = posts[0]!.parent as Element;
+  const { posts, container } = thread;
   // The question or opening post, when the page keeps it apart from the replies: the nearest one before them.
   const postSet = new Set(posts);
   const opening = outermostMatches(root, isPostLike)
@@ -67,43 +68,77 @@ export function markForumPosts(root: Element): Element[] {
   return [...openingMarkers, container];
 }
 
-function threadPosts(root: Element): Element[] {
-  const groups = new Map<Element, Element[]>();
+/**
+ * Finds the largest group of post-like elements that share a container. Posts wrapped one by
+ * one (vBulletin puts each post table in its own div) are grouped by the wrappers' parent.
+ */
+function threadPosts(root: Element): { posts: Element[]; container: Element } | undefined {
+  // Keyed by container and tag: a post's header and body divs are not two posts.
+  const groups = new Map<Element, Map<string, Element[]>>();
   for (const element of elementsOf(root)) {
-    if (!isPostLike(element) || !element.parent || !isTag(element.parent)) continue;
-    const group = groups.get(element.parent) ?? [];
+    if (!isPostLike(element)) continue;
+    const container = postContainer(element, root);
+    if (!container) continue;
+    const byTag = groups.get(container) ?? new Map<string, Element[]>();
+    const group = byTag.get(element.name) ?? [];
     group.push(element);
-    groups.set(element.parent, group);
+    byTag.set(element.name, group);
+    groups.set(container, byTag);
   }
 
   let best: Element[] = [];
+  let bestContainer: Element | undefined;
   let bestText = 0;
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
+  const candidates = [...groups].flatMap(([container, byTag]) => [...byTag.values()].map((group) => [container, group] as const));
+  for (const [container, group] of candidates) {
+    if (group.length < 2 || !signedByAuthors(group)) continue;
     const text = group.reduce((sum, element) => sum + textLength(element), 0);
     if (text > bestText) {
       best = group;
+      bestContainer = container;
       bestText = text;
     }
   }
-  if (best.length === 0 || bestText < textLength(root) * THREAD_TEXT_SHARE) return [];
-  if (areArticleComments(best, root)) return [];
-  return best;
+  if (!bestContainer || bestText < textLength(root) * THREAD_TEXT_SHARE) return undefined;
+  if (areArticleComments(best, bestContainer, root)) return undefined;
+  return { posts: best, container: bestContainer };
+}
+
+/**
+ * Forum posts name their author or date, and a thread has more than one author. Blocks of an
+ * article that happen to be named "post" have neither, or repeat the article's one byline.
+ */
+function signedByAuthors(group: Element[]): boolean {
+  const authors = group.map(postAuthor);
+  const signed = group.filter((post, i) => authors[i] !== undefined || postDate(post) !== undefined).length;
+  const distinctAuthors = new Set(authors.filter((author) => author !== undefined)).size;
+  return signed >= group.length * 0.6 && distinctAuthors !== 1;
+}
+
+/** The parent of the post, or of the chain of single-child wrappers around it. */
+function postContainer(post: Element, root: Element): Element | undefined {
+  let unit = post;
+  for (let hops = 0; hops < 3; hops++) {
+    const parent = unit.parent;
+    if (!parent || !isTag(parent) || parent === root) break;
+    if (parent.children.filter(isTag).length !== 1) break;
+    unit = parent;
+  }
+  return unit.parent && isTag(unit.parent) ? unit.parent : undefined;
 }
 
 /**
  * Comments under a blog or news article are not a thread: the article is the content and its
  * comments are left out, like other reader contributions around it.
  */
-function areArticleComments(posts: Element[], root: Element): boolean {
+function areArticleComments(posts: Element[], container: Element, root: Element): boolean {
   const onlyComments = posts.every((post) => {
     const postWords = words(post);
     return postWords.some((word) => word === 'comment' || word === 'comments') && !postWords.some((word) => FORUM_WORDS.has(word));
   });
   if (!onlyComments) return false;
-  const container = posts[0]!.parent;
   const article = outermostMatches(root, (element) => element.name === 'article' || element.attribs.itemprop === 'articleBody');
-  return article.some((element) => element !== container && !isInside(container as Element, element) && textLength(element) >= 500);
+  return article.some((element) => element !== container && !isInside(container, element) && textLength(element) >= 500);
 }
 
 function isInside(element: Element, ancestor: Element): boolean {

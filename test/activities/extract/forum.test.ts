@@ -45,6 +45,17 @@ describe('forum extraction', () => {
     expect(text).toBe('[post] dana\n\nFirst reply with enough words to be a real post.\n\n[post] eve\n\nSecond reply, also long enough to count as a post.');
   });
 
+  it('groups posts wrapped one per div', () => {
+    const wrapped = (id: string, author: string, text: string): string => `<div><table id="post${id}"><tr>
+      <td class="alt2"><a class="bigusername">${author}</a></td><td id="td_post_${id}"><div id="post_message_${id}">${text}</div></td></tr></table></div>`;
+    const html = page(`<div id="posts">${wrapped('11', 'frank', 'The update arrived this morning on my phone without any trouble.')}
+      ${wrapped('12', 'gina', 'Still waiting here, my carrier seems to hold it back for now.')}</div>`);
+    const { text, metadata } = extractPage(html);
+    expect(metadata.postCount).toBe(2);
+    expect(text).toContain('The update arrived this morning on my phone without any trouble.');
+    expect(text.indexOf('frank')).toBeLessThan(text.indexOf('gina'));
+  });
+
   it('marks the accepted answer on a Q&A page', () => {
     const answer = (id: string, body: string, accepted: boolean): string =>
       `<div class="answer${accepted ? ' accepted-answer' : ''}" id="answer-${id}"><div class="post-layout">
