@@ -26,6 +26,13 @@ import { fillGuess, stripCodeFence } from './spans';
 
 const STAGE = 'fim';
 
+/** The prepare phase's summary when it wrote to the same folder, for the stage manifest. */
+export async function readPrepareSummary(uri: string): Promise<unknown> {
+  const storage = await storageFor(uri);
+  if (!(await storage.stat(uri))) return undefined;
+  return JSON.parse((await storage.readBytes(uri)).toString('utf8')) as unknown;
+}
+
 export function gradeOf(result: SandboxResult): FimGrade {
   if (result.outcome === 'passed') return 'pass';
   return result.outcome === 'failed' && (result.casesPassed ?? 0) > 0 ? 'partial' : 'fail';
@@ -162,6 +169,7 @@ export async function gradeFimExercises(runner: SandboxRunner, rawInput: GradeFi
     llmUsage: manifestUsage(graded.map((entry) => entry.llm)),
     stats,
     createdAt: new Date().toISOString(),
+    prepare: await readPrepareSummary(paths.prepareSummary),
     // Set when any exercise came from a benchmark: such output is for testing this stage only.
     benchmarkDerived: graded.some((entry) => entry.candidate.record.benchmarkDerived),
     summary,

@@ -84,7 +84,7 @@ export async function prepareFimExercises(runner: SandboxRunner, rawInput: Prepa
 
   const loaded = await loadPrograms(input.inputUri, input.format, STAGE);
   const rejected: RejectedRecord[] = [...loaded.rejected];
-  const verified = await verifyOriginals(runner, { stage: STAGE, inputUri: input.inputUri, limits: input.settings.limits }, loaded.records, rejected);
+  const { verified, outcomes } = await verifyOriginals(runner, { stage: STAGE, inputUri: input.inputUri, limits: input.settings.limits }, loaded.records, rejected);
   const spansById = await findCandidateSpans(runner.config, runner.isolation, verified.map(({ record }) => ({ id: record.id, code: record.code })));
 
   const picked = await mapSandboxed(runner, verified, (entry) => pickSpans(runner, input, entry, spansById.get(entry.record.id)));
@@ -102,7 +102,7 @@ export async function prepareFimExercises(runner: SandboxRunner, rawInput: Prepa
   await writeLines(paths.requests, candidates.map(fimRequest));
   await writeLines(paths.prepareRejected, rejected);
 
-  const output: PrepareFimOutput = { candidatesUri: paths.candidates, requestsUri: paths.requests, candidates: candidates.length, stats };
+  const output: PrepareFimOutput = { candidatesUri: paths.candidates, requestsUri: paths.requests, candidates: candidates.length, stats, originalOutcomes: outcomes };
   // Written last: it marks the phase as complete for a retry.
   await storage.write(paths.prepareSummary, JSON.stringify(output));
   activityLogger().info('Prepared FIM candidates', { inputUri: input.inputUri, candidates: candidates.length, droppedByReason: stats.droppedByReason });

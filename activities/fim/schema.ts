@@ -75,6 +75,7 @@ export const PrepareFimOutput = z.object({
   requestsUri: z.string().describe('LlmRequest lines for the generator role, one per candidate'),
   candidates: z.number().int().nonnegative(),
   stats: StageStats,
+  originalOutcomes: z.record(z.string(), z.number().int().nonnegative()).describe('Sandbox outcome counts of the original programs against their own tests'),
 });
 export type PrepareFimOutput = z.infer<typeof PrepareFimOutput>;
 

@@ -2,7 +2,7 @@
 // whose tests fail as written could never tell a good model output from a bad one.
 import type { RejectedRecord } from '../../schemas/document';
 import { heartbeat } from '../llm/log';
-import type { SandboxLimits } from '../sandbox/schema';
+import { emptyOutcomeCounts, type SandboxLimits } from '../sandbox/schema';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from './run-tests';
 import type { CodeWithTests } from './schema';
 
@@ -11,13 +11,19 @@ export interface LoadedRecord {
   recordIndex: number;
 }
 
+export interface VerifiedRecords {
+  verified: LoadedRecord[];
+  /** Sandbox outcome counts of the original programs, every outcome listed. */
+  outcomes: Record<string, number>;
+}
+
 /** Returns the records that pass; the others are appended to `rejected` with their outcome. */
 export async function verifyOriginals(
   runner: SandboxRunner,
   context: { stage: string; inputUri: string; limits: Partial<SandboxLimits> },
   records: LoadedRecord[],
   rejected: RejectedRecord[],
-): Promise<LoadedRecord[]> {
+): Promise<VerifiedRecords> {
   let done = 0;
   const results = await mapSandboxed(runner, records, async ({ record }) => {
     const result = await runRecordTests(runner, record, record.code, context.limits);
@@ -27,8 +33,10 @@ export async function verifyOriginals(
   });
 
   const verified: LoadedRecord[] = [];
+  const outcomes: Record<string, number> = emptyOutcomeCounts();
   for (const [index, entry] of records.entries()) {
     const result = results[index]!;
+    outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     if (result.outcome === 'passed') {
       verified.push(entry);
       continue;
@@ -43,5 +51,5 @@ export async function verifyOriginals(
       measurements: { outcome: result.outcome, tracebackTail: result.tracebackTail },
     });
   }
-  return verified;
+  return { verified, outcomes };
 }

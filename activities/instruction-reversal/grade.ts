@@ -6,6 +6,7 @@ import type { Document, RejectedRecord } from '../../schemas/document';
 import { LlmResult } from '../../schemas/llm';
 import { emptyStats, type StageStats } from '../../schemas/stats';
 import { parseActivityInput } from '../fim/parse-input';
+import { readPrepareSummary } from '../fim/grade';
 import { mapSandboxed, runRecordTests, type SandboxRunner } from '../fim/run-tests';
 import { CodeWithTests } from '../fim/schema';
 import { tokenSimilarity } from '../fim/similarity';
@@ -151,6 +152,7 @@ export async function gradeReversal(runner: SandboxRunner, rawInput: GradeRevers
     stats,
     llmUsage: manifestUsage(judged.flatMap((entry) => [entry.instruction, entry.regenerated])),
     createdAt: new Date().toISOString(),
+    prepare: await readPrepareSummary(paths.prepareSummary),
     // Set when any pair came from a benchmark: such output is for testing this stage only.
     benchmarkDerived: records.some((record) => record.benchmarkDerived),
     summary,

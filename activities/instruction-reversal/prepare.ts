@@ -31,7 +31,7 @@ export async function prepareReversal(runner: SandboxRunner, rawInput: PrepareRe
 
   const loaded = await loadPrograms(input.inputUri, input.format, STAGE);
   const rejected: RejectedRecord[] = [...loaded.rejected];
-  const verified = await verifyOriginals(runner, { stage: STAGE, inputUri: input.inputUri, limits: input.settings.limits }, loaded.records, rejected);
+  const { verified, outcomes } = await verifyOriginals(runner, { stage: STAGE, inputUri: input.inputUri, limits: input.settings.limits }, loaded.records, rejected);
 
   const stats = emptyStats();
   stats.total = loaded.records.length + loaded.rejected.length;
@@ -44,7 +44,7 @@ export async function prepareReversal(runner: SandboxRunner, rawInput: PrepareRe
   await writeLines(paths.instructionRequests, verified.map(({ record }) => instructionRequest(record)));
   await writeLines(paths.prepareRejected, rejected);
 
-  const output: PrepareReversalOutput = { programsUri: paths.programs, requestsUri: paths.instructionRequests, programs: verified.length, stats };
+  const output: PrepareReversalOutput = { programsUri: paths.programs, requestsUri: paths.instructionRequests, programs: verified.length, stats, originalOutcomes: outcomes };
   // Written last: it marks the phase as complete for a retry.
   await storage.write(paths.prepareSummary, JSON.stringify(output));
   activityLogger().info('Prepared instruction reversal', { inputUri: input.inputUri, programs: verified.length, droppedByReason: stats.droppedByReason });

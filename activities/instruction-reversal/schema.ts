@@ -38,6 +38,7 @@ export const PrepareReversalOutput = z.object({
   requestsUri: z.string().describe('Generator requests for an instruction per program'),
   programs: z.number().int().nonnegative(),
   stats: StageStats,
+  originalOutcomes: z.record(z.string(), z.number().int().nonnegative()).describe('Sandbox outcome counts of the original programs against their own tests'),
 });
 export type PrepareReversalOutput = z.infer<typeof PrepareReversalOutput>;
 

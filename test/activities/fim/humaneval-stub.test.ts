@@ -2,7 +2,7 @@
 // replies to even-numbered problems with the deleted code, to odd ones with a wrong guess, and to
 // one with invalid JSON.
 // HumanEval is a benchmark: it serves here only as a source of programs with tests.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,7 @@ describe('FIM stage on HumanEval', { timeout: 600_000 }, () => {
     expect(prepared.stats.total).toBe(164);
     expect(prepared.stats.droppedByReason).toEqual({});
     expect(prepared.candidates).toBe(164);
+    expect(prepared.originalOutcomes.passed).toBe(164);
 
     const candidates = (await readAll<unknown>(prepared.candidatesUri)).map((line) => FimCandidate.parse(line));
     stub = await startOpenAIStub({ respond: stubGenerator(candidates) });
@@ -80,5 +81,16 @@ describe('FIM stage on HumanEval', { timeout: 600_000 }, () => {
     expect(graded.stats.droppedByReason).toEqual({ fim_guess_fail: 82, llm_parse_failed: 1 });
     expect(graded.outcomes.passed).toBe(81);
     expect(graded.grades).toEqual({ pass: 81, partial: 0, fail: 82 });
+
+    const manifest = JSON.parse(await readFile(graded.manifestUri, 'utf8')) as {
+      benchmarkDerived: boolean;
+      prepare: { originalOutcomes: Record<string, number> };
+      summary: { outcomes: Record<string, number> };
+      llmUsage: { requests: number };
+    };
+    expect(manifest.benchmarkDerived).toBe(true);
+    expect(manifest.prepare.originalOutcomes.passed).toBe(164);
+    expect(manifest.summary.outcomes).toMatchObject({ passed: 81, error: 82, timeout: 0, memory_limit: 0, output_limit: 0, killed: 0 });
+    expect(manifest.llmUsage.requests).toBeGreaterThanOrEqual(164);
   });
 });

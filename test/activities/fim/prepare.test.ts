@@ -41,6 +41,7 @@ describe('prepareFimExercises', { timeout: 60_000 }, () => {
     expect(output.stats.total).toBe(4);
     expect(output.stats.kept).toBe(1);
     expect(output.stats.droppedByReason).toEqual({ invalid_json: 1, original_failed_tests: 1, span_not_tested: 1 });
+    expect(output.originalOutcomes).toMatchObject({ passed: 2, failed: 1, error: 0 });
 
     const rejected: RejectedRecord[] = [];
     for await (const record of readJsonlRecords<RejectedRecord>(path.join(folder, 'out', 'rejected', 'prepare.jsonl.gz'))) rejected.push(record);
