@@ -106,6 +106,8 @@ function rejectedRecord(entry: Graded, inputUri: string, recordIndex: number): R
   };
 }
 
+// NOTE: a retried activity runs every guess again; only a finished manifest is reused. Heartbeats
+// report progress but are not read back on retry.
 async function gradeAll(runner: SandboxRunner, candidates: FimCandidate[], results: Map<string, LlmResult>, settings: FimSettings): Promise<Graded[]> {
   let done = 0;
   return mapSandboxed(runner, candidates, async (candidate): Promise<Graded> => {
