@@ -56,6 +56,18 @@ export const SelectLongContextOutput = z.object({
 });
 export type SelectLongContextOutput = z.infer<typeof SelectLongContextOutput>;
 
+export const SelectionManifest = z.object({
+  kind: z.literal('midtrain-selection'),
+  options: LongContextOptions,
+  configHash: z.string(),
+  codeVersion: z.string(),
+  plan: FileDigest.extend({ records: z.number().int().nonnegative() }),
+  selectedTokens: z.number().nonnegative(),
+  sources: z.array(SourceSelectionStats),
+  createdAt: z.string(),
+});
+export type SelectionManifest = z.infer<typeof SelectionManifest>;
+
 export const PackLongContextInput = z.object({
   planUri: z.string(),
   outputUri: z.string(),
@@ -80,3 +92,13 @@ export const PackLongContextOutput = z.object({
   droppedTailTokens: z.number().int().nonnegative().describe('Tokens after the last full sequence, left out'),
 });
 export type PackLongContextOutput = z.infer<typeof PackLongContextOutput>;
+
+export const PackedManifest = PackLongContextOutput.omit({ manifestUri: true }).extend({
+  kind: z.literal('midtrain-packed'),
+  contextLength: z.number().int().positive(),
+  plan: z.string(),
+  configHash: z.string(),
+  codeVersion: z.string(),
+  createdAt: z.string(),
+});
+export type PackedManifest = z.infer<typeof PackedManifest>;

@@ -1,10 +1,10 @@
 // The `packLongContext` activity: reads the selection plan, puts every document copy in a
 // seeded shuffled order, and packs the stream into sequences of exactly contextLength tokens,
 // written as Megatron indexed datasets of sequencesPerShard sequences each.
-import { PackLongContextInput, PackLongContextOutput, PlannedDocument } from '../../schemas/midtrain';
+import { PackedManifest, PackLongContextInput, PackLongContextOutput, PlannedDocument } from '../../schemas/midtrain';
 import { codeVersion } from '../manifest/code-version';
 import { hashConfig } from '../manifest/hash';
-import { writeManifest } from '../manifest/store';
+import { readManifest, writeManifest } from '../manifest/store';
 import { readJsonlRecords } from '../shards/jsonl-reader';
 import { shardName } from '../shards/paths';
 import { joinUri } from '../storage';
@@ -34,6 +34,14 @@ async function shuffledCopies(planUri: string, seed: number): Promise<Copy[]> {
 export async function packLongContext(rawInput: PackLongContextInput): Promise<PackLongContextOutput> {
   const params = PackLongContextInput.parse(rawInput);
   const folder = joinUri(params.outputUri, 'midtrain', 'packed');
+  const manifestUri = joinUri(folder, 'packed.manifest.json');
+  const configHash = hashConfig(params);
+  const existing = await readManifest(manifestUri, PackedManifest);
+  if (existing && existing.configHash === configHash) {
+    activityLog().info('Packed manifest matches; skipping packing', { manifest: manifestUri });
+    return PackLongContextOutput.parse({ ...existing, manifestUri });
+  }
+
   const copies = await shuffledCopies(params.planUri, params.seed);
 
   const dtype = tokenDtypeFor(PADDED_VOCAB_SIZE);
@@ -62,24 +70,19 @@ export async function packLongContext(rawInput: PackLongContextInput): Promise<P
   }
   await closeShard();
 
-  const output = {
-    manifestUri: joinUri(folder, 'packed.manifest.json'),
-    shards,
-    sequences,
-    packedTokens: sequences * params.contextLength,
-    droppedTailTokens: packer.tailLength,
-  };
-  await writeManifest(output.manifestUri, {
+  const output = { shards, sequences, packedTokens: sequences * params.contextLength, droppedTailTokens: packer.tailLength };
+  const manifest: PackedManifest = {
     kind: 'midtrain-packed',
     ...output,
     contextLength: params.contextLength,
     plan: params.planUri,
-    configHash: hashConfig(params),
+    configHash,
     codeVersion: codeVersion(),
     createdAt: new Date().toISOString(),
-  });
+  };
+  await writeManifest(manifestUri, manifest);
   activityLog().info('Long-context sequences packed', { sequences, shards: shards.length, droppedTailTokens: packer.tailLength });
-  return PackLongContextOutput.parse(output);
+  return PackLongContextOutput.parse({ ...output, manifestUri });
 }
 
 function pick(result: { uri: string; bytes: number; sha256: string }) {

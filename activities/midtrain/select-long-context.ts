@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   SelectLongContextInput,
   SelectLongContextOutput,
+  SelectionManifest,
   type LongContextOptions,
   type SourceSelectionStats,
 } from '../../schemas/midtrain';
@@ -70,6 +71,14 @@ export async function selectLongContext(rawInput: SelectLongContextInput): Promi
   const params = SelectLongContextInput.parse(rawInput);
   const { options } = params;
   const paths = selectionPaths(params.outputUri);
+  const configHash = hashConfig(params);
+
+  // NOTE: reuse checks the config hash only; rewritten token shards need a new output prefix.
+  const existing = await readManifest(paths.manifest, SelectionManifest);
+  if (existing && existing.configHash === configHash) {
+    activityLog().info('Selection manifest matches; skipping long-context selection', { manifest: paths.manifest });
+    return { planUri: paths.plan, manifestUri: paths.manifest, selectedTokens: existing.selectedTokens, sources: existing.sources };
+  }
 
   const datasets: EligibleDataset[] = [];
   const stats: SourceSelectionStats[] = [];
@@ -97,16 +106,17 @@ export async function selectLongContext(rawInput: SelectLongContextInput): Promi
   const planFile = await plan.close();
   const selectedTokens = stats.reduce((sum, item) => sum + item.selectedTokens, 0);
 
-  await writeManifest(paths.manifest, {
+  const manifest: SelectionManifest = {
     kind: 'midtrain-selection',
     options,
-    configHash: hashConfig(params),
+    configHash,
     codeVersion: codeVersion(),
     plan: { uri: planFile.uri, bytes: planFile.bytes, sha256: planFile.sha256, records: planFile.records },
     selectedTokens,
     sources: stats,
     createdAt: new Date().toISOString(),
-  });
+  };
+  await writeManifest(paths.manifest, manifest);
   activityLog().info('Long-context documents selected', { selectedTokens, budgetTokens: options.budgetTokens, plan: paths.plan });
   return SelectLongContextOutput.parse({ planUri: paths.plan, manifestUri: paths.manifest, selectedTokens, sources: stats });
 }

@@ -142,6 +142,11 @@ describe('long-context activities', () => {
     expect(packed.droppedTailTokens).toBe(310_000 - packed.sequences * 16_384);
     expect(packed.shards.map((shard) => shard.sequences)).toEqual([8, 8, 2]);
 
+    const manifestBefore = readFileSync(packed.manifestUri, 'utf8');
+    const again = await packLongContext({ planUri: selection.planUri, outputUri: output, sequencesPerShard: 8 });
+    expect(again.shards).toEqual(packed.shards);
+    expect(readFileSync(packed.manifestUri, 'utf8')).toBe(manifestBefore);
+
     const first = await readIndex(packed.shards[0]!.prefix);
     expect(new Set(first.lengths)).toEqual(new Set([16_384]));
     // The packed stream is whole documents back to back: every end-of-document is followed by
