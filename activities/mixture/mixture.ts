@@ -1,7 +1,7 @@
 // Mixture arithmetic. A source that supplies `fraction` of `targetTokens` from `uniqueTokens`
 // distinct tokens is repeated `fraction × targetTokens / uniqueTokens` times. The phi-4
-// technical report (Abdin et al., 2024) trains on about 10T tokens: web 15% of 1.3T
-// unique (≈1.2 epochs), web rewrites 15% of 290B (≈5.2), synthetic 40% of 290B (≈13.8),
+// technical report (Abdin et al., 2024) trains on about 10T tokens. Its mixture: web 15% of
+// 1.3T unique (≈1.2 epochs), web rewrites 15% of 290B (≈5.2), synthetic 40% of 290B (≈13.8),
 // code 20% of 820B (≈2.4) and acquired sources 10% of 580B (≈1.7).
 
 export interface SourceInput {
@@ -57,7 +57,7 @@ export function planMixture(sources: SourceInput[], targetTokens: number, maxEpo
       );
     }
     // Inside a source, each dataset is drawn in proportion to its size, so the source is
-    // sampled uniformly; across sources the weights equal the mixture fractions.
+    // sampled uniformly. Across sources, the weights equal the mixture fractions.
     const datasetTokens = source.datasets.reduce((sum, dataset) => sum + dataset.tokens, 0);
     const datasets = source.datasets.map((dataset) => ({
       ...dataset,

@@ -24,7 +24,7 @@ function appendHeader(encoder: Cl100kEncoder, role: string, chat: RenderedChat):
 /**
  * Renders a conversation to token ids with a loss mask on assistant turns only. The header
  * `<|im_start|>assistant<|im_sep|>` is masked out because the trainer supplies it at inference;
- * the closing `<|im_end|>` is learned so the model knows when to stop.
+ * the closing `<|im_end|>` is learned so the model learns when to stop.
  */
 export function renderChat(encoder: Cl100kEncoder, messages: ChatMessage[]): RenderedChat {
   const chat: RenderedChat = { ids: [], lossMask: [] };

@@ -14,7 +14,7 @@ export function heartbeat(details: unknown): void {
   currentContext()?.heartbeat(details);
 }
 
-/** The activity logger inside an activity, the console elsewhere. */
+/** Returns the activity logger inside an activity and the console elsewhere. */
 export function activityLog(): Pick<Context['log'], 'info' | 'warn'> {
   return currentContext()?.log ?? console;
 }

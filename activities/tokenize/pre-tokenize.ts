@@ -44,8 +44,8 @@ function classify(codePoint: number): number {
 // Classes of the Basic Multilingual Plane, built once (about 20 ms); astral code points are
 // classified on first sight. Lone surrogates classify as OTHER, as in a `u`-flag regex.
 // NOTE: \p{L} and \p{N} follow the Unicode version of Node's ICU, and tiktoken follows the
-// Rust regex crate's tables. Characters added in a Unicode version only one side knows can split
-// differently.
+// Rust regex crate's tables. Characters that only one of the two Unicode versions assigns can
+// split differently.
 const BMP_CLASSES = new Uint8Array(0x10000);
 for (let codePoint = 0; codePoint < 0x10000; codePoint++) {
   BMP_CLASSES[codePoint] = codePoint >= 0xd800 && codePoint <= 0xdfff ? OTHER : classify(codePoint);

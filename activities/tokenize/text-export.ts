@@ -7,7 +7,7 @@ import type { Document } from '../../schemas/document';
 import { storageFor } from '../storage';
 import type { WriteResult } from '../storage';
 
-/** Documents per Parquet row group; also the most documents the writer holds at once. */
+/** Documents per Parquet row group; also the maximum documents the writer keeps in memory. */
 const ROW_GROUP_ROWS = 2_000;
 /** Encoded bytes kept before they go to the storage stream. */
 const FLUSH_BYTES = 1 << 20;
