@@ -70,18 +70,20 @@ async function readNumber(file: string): Promise<number | undefined> {
 }
 
 async function killMembers(procsFile: string): Promise<void> {
-  // A member may fork while we kill, so repeat until the list is empty (bounded to about a second).
+  // A member may fork while we kill, so repeat until no listed process is alive (bounded to about
+  // a second). An exited process can stay listed for a moment; kill() then fails with ESRCH.
   for (let round = 0; round < 200; round += 1) {
     const text = await readFile(procsFile, 'utf8').catch(() => '');
-    const pids = text.split('\n').filter(Boolean).map(Number);
-    if (pids.length === 0) return;
-    for (const pid of pids) {
+    let signalled = 0;
+    for (const pid of text.split('\n').filter(Boolean).map(Number)) {
       try {
         process.kill(pid, 'SIGKILL');
+        signalled += 1;
       } catch {
         // Already gone.
       }
     }
+    if (signalled === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
