@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -68,9 +69,25 @@ async function startRun(input: LlmRequestsWorkflowInput) {
   return { prefix, handle };
 }
 
-async function runToEnd(input: LlmRequestsWorkflowInput) {
+async function runToEnd(input: LlmRequestsWorkflowInput, fixture?: string) {
   const { prefix, handle } = await startRun(input);
-  return runWorkers(prefix, handle.result());
+  const output = await runWorkers(prefix, handle.result());
+  if (fixture) await replayAndRecord(handle.workflowId, fixture);
+  return output;
+}
+
+/**
+ * Replays a finished run's history against the current bundle, which fails on nondeterminism.
+ * With CORPUSFLOW_RECORD_HISTORIES=1 it also stores the history as the fixture that
+ * llm-replay.test.ts replays against later versions.
+ */
+async function replayAndRecord(workflowId: string, fixture: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES === '1') {
+    const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    await fs.writeFile(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
+  }
 }
 
 async function waitUntil(condition: () => boolean): Promise<void> {
@@ -82,7 +99,7 @@ describe('llmRequests workflow against the stub', () => {
     const config = await stubConfig(stub.baseURL, { concurrency: 1 });
     stub.script(stubReply.rateLimited(1), stubReply.rateLimited(1), stubReply.rateLimited(1));
 
-    const output = await runToEnd({ config, requestsUri: await writeRequests(1), outputUri: path.join(root, `storm-${randomUUID()}.jsonl.gz`) });
+    const output = await runToEnd({ config, requestsUri: await writeRequests(1), outputUri: path.join(root, `storm-${randomUUID()}.jsonl.gz`) }, 'llm-requests-online.json');
 
     expect(output.byStatus).toEqual({ ok: 1 });
     const calls = stub.modelRequests();
@@ -124,7 +141,7 @@ describe('llmRequests workflow against the stub', () => {
     stub.failBatchLines((id) => id === 'r2' && failOnce(id), 500);
     const outputUri = path.join(root, `batch-${randomUUID()}.jsonl.gz`);
 
-    const output = await runToEnd({ config, mode: 'batch', pollIntervalSeconds: 1, requestsUri: await writeRequests(4), outputUri });
+    const output = await runToEnd({ config, mode: 'batch', pollIntervalSeconds: 1, requestsUri: await writeRequests(4), outputUri }, 'llm-requests-batch.json');
 
     expect(output.byStatus).toEqual({ ok: 4 });
     expect(output.batches.map((batch) => [batch.lines, batch.failed])).toEqual([

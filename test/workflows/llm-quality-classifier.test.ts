@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,17 +55,34 @@ async function writeDocuments(name: string, documents: Document[]): Promise<stri
   return uri;
 }
 
-async function run(input: QualityClassifierWorkflowInput) {
+async function run(input: QualityClassifierWorkflowInput, fixture?: string) {
   const prefix = uniqueTaskQueue('quality');
+  const workflowId = `${prefix}-workflow`;
   const workflowWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: `${prefix}-cpu`, workflowBundle: bundle, activities: classifyActivities });
   const llmWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: `${prefix}-llm`, activities: llmActivities });
-  const result = env.client.workflow.execute(qualityClassifier, { args: [input], taskQueue: `${prefix}-cpu`, workflowId: `${prefix}-workflow` });
-  return llmWorker.runUntil(workflowWorker.runUntil(result));
+  const result = env.client.workflow.execute(qualityClassifier, { args: [input], taskQueue: `${prefix}-cpu`, workflowId });
+  const output = await llmWorker.runUntil(workflowWorker.runUntil(result));
+  if (fixture) await replayAndRecord(workflowId, fixture);
+  return output;
+}
+
+/**
+ * Replays a finished run's history against the current bundle, which fails on nondeterminism.
+ * With CORPUSFLOW_RECORD_HISTORIES=1 it also stores the history as the fixture that
+ * llm-replay.test.ts replays against later versions.
+ */
+async function replayAndRecord(workflowId: string, fixture: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES === '1') {
+    const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    await fs.writeFile(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
+  }
 }
 
 describe('qualityClassifier workflow', () => {
   it('skips when nothing is configured', async () => {
-    const output = await run({});
+    const output = await run({}, 'quality-classifier-skipped.json');
 
     expect(output.skippedReason).toBe('no annotator role in llm.roles and no positiveUris and negativeUris reference files');
     expect(output.models).toBeNull();
@@ -84,7 +102,7 @@ describe('qualityClassifier workflow', () => {
       llm: await stubConfig(stub.baseURL),
       fastText: { epoch: 100, dim: 16, bucket: 10_000 },
       thresholds: { default: 0.5 },
-    });
+    }, 'quality-classifier.json');
 
     expect(output.models?.source).toBe('annotations');
     expect(output.models?.educational.heldOutExamples).toBeGreaterThan(0);
