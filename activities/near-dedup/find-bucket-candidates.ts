@@ -88,7 +88,13 @@ async function loadSection(sources: ShardSource[], band: number, partition: numb
 export function candidatePairs(entries: SectionEntries): { pairs: Uint32Array; sharedBuckets: number } {
   const order = new Uint32Array(entries.count);
   for (let i = 0; i < entries.count; i += 1) order[i] = i;
-  order.sort((a, b) => entries.high[a]! - entries.high[b]! || entries.low[a]! - entries.low[b]! || a - b);
+  order.sort(
+    (a, b) =>
+      entries.high[a]! - entries.high[b]! ||
+      entries.low[a]! - entries.low[b]! ||
+      entries.ordinal[a]! - entries.ordinal[b]! ||
+      entries.documentIndex[a]! - entries.documentIndex[b]!,
+  );
 
   const pairs: number[] = [];
   let sharedBuckets = 0;
