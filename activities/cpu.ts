@@ -3,6 +3,7 @@ export { planShards } from './plan/plan-shards';
 export { hashStageConfig } from './plan/config-hash';
 export { extractShard } from './extract/activity';
 export { filterShard } from './filter/activity';
+export { tokenizeStageShard, computeRunMixture } from './tokenize/pipeline-stage';
 export { writeRunManifest } from './report/run-manifest';
 export * from './exact-dedup';
 export * from './near-dedup';

@@ -56,6 +56,12 @@ function renderDetails(summary: PipelineSummary): string[] {
       for (const [language, counts] of languages) table.push([language, counts.kept ?? 0, counts.dropped ?? 0]);
       if (table.length > 0) lines.push(table.toString());
     }
+    if (stage.stage === 'tokenize') lines.push(`tokenize: ${Number(details.tokens ?? 0).toLocaleString('en-US')} cl100k tokens in Megatron .bin/.idx shards`);
+    if (stage.stage === 'mixture') {
+      if (details.skipped) lines.push(`mixture: not written, ${details.skipped}`);
+      else lines.push(`mixture: manifest ${details.manifestUri ?? '-'}, Megatron --data-path blend ${details.dataPathUri ?? '-'}`);
+      for (const warning of (details.warnings ?? []) as string[]) lines.push(`mixture warning: ${warning}`);
+    }
     if (stage.stage === 'exact-dedup') lines.push(`exact-dedup: ${details.duplicates ?? 0} exact duplicates removed`);
     if (stage.stage === 'near-dedup') {
       lines.push(`near-dedup: ${details.clusters ?? 0} clusters, ${details.duplicates ?? 0} near duplicates removed (clusters listed in ${details.clustersUri ?? '-'})`);

@@ -99,6 +99,20 @@ export const PipelineInput = z
       .object({ enabled: z.boolean().default(true), options: DecontaminateOptions.prefault({}) })
       .prefault({})
       .describe('Removes documents that share a 13-gram (7-gram for short items) with a benchmark'),
+    tokenize: z
+      .object({
+        enabled: z.boolean().default(true),
+        exports: z
+          .object({
+            jsonl: z.boolean().default(false).describe('Also write the final documents as gzip JSON Lines text under export/'),
+            parquet: z.boolean().default(true).describe('Also write the final documents as Parquet under export/'),
+          })
+          .prefault({}),
+        targetTokens: z.number().positive().default(10e12).describe('Training tokens the mixture must supply'),
+        maxEpochs: z.number().positive().default(4).describe('Epochs past which the mixture warns'),
+      })
+      .prefault({})
+      .describe('cl100k token shards (Megatron .bin/.idx), text exports and the mixture manifest'),
   })
   .strict();
 export type PipelineInput = z.infer<typeof PipelineInput>;

@@ -69,14 +69,18 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
         log.info('Continuing as new to keep the history small', { stage: definition.stage, nextShard: carry.nextShard });
         await continueAsNew<typeof pipeline>(rawInput, { ...carry, stageIndex, continuedRuns: carry.continuedRuns + 1 });
       }
-      carry.shardUris = Array.from({ length: plan.shardCount }, (_, index) => stageShardPaths(plan.outputUri, definition.stage, index).documents);
+      if (!definition.passThrough) {
+        carry.shardUris = Array.from({ length: plan.shardCount }, (_, index) => stageShardPaths(plan.outputUri, definition.stage, index).documents);
+      }
     } else {
       // NOTE: the shard list travels in the child's input, so past about 2,000 shards it nears the payload size limit.
       const result = await definition.run({
         workflowId: `${workflowId}/${definition.stage}`,
         shardUris: carry.shardUris,
         outputUri: joinUri(plan.outputUri, definition.stage),
+        runOutputUri: plan.outputUri,
         input,
+        earlierDetails: carry.details,
       });
       addStats(stats, result.stats);
       carry.manifestHits[definition.stage] = result.manifestHits;
@@ -91,6 +95,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
   announceStage('report');
   const stages = enabled.map((definition) => ({
     stage: definition.stage,
+    manifestFolder: definition.kind === 'shard' && definition.manifestFolder ? definition.manifestFolder(input) : definition.stage,
     shards: plan.shardCount,
     manifestHits: carry.manifestHits[definition.stage] ?? 0,
     stats: carry.stats[definition.stage] ?? emptyStats(),
@@ -117,9 +122,9 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     shardCount: plan.shardCount,
     inputFiles: plan.fileCount,
     skippedFiles: plan.skippedFiles,
-    stages,
+    stages: stages.map(({ manifestFolder: _folder, ...stage }) => stage),
     skippedStages: STAGES.filter((definition) => !definition.enabled(input)).map((definition) => definition.stage),
-    documents: stages.at(-1)?.stats.kept ?? 0,
+    documents: lastDocumentStage(enabled, stages),
   };
 }
 
@@ -199,4 +204,14 @@ async function runShardStage(
   carry.nextShard = nextShard;
   if (nextShard > plan.shardCount) throw ApplicationFailure.nonRetryable(`Shard cursor ${nextShard} passed the shard count ${plan.shardCount}`, 'InternalError');
   return nextShard < plan.shardCount;
+}
+
+/** Documents in the dataset: the kept count of the last stage that writes documents. */
+function lastDocumentStage(enabled: typeof STAGES, stages: Array<{ stage: string; stats: { kept: number } }>): number {
+  for (let index = enabled.length - 1; index >= 0; index -= 1) {
+    const definition = enabled[index]!;
+    const writesDocuments = definition.kind === 'shard' ? !definition.passThrough : definition.stage !== 'mixture';
+    if (writesDocuments) return stages[index]!.stats.kept;
+  }
+  return 0;
 }

@@ -8,7 +8,7 @@ import { queueFor } from './queues';
 import { addNestedCounts, type NestedCounts } from '../schemas/counts';
 
 /** Shard activities a batch can run; each takes `{ shardIndex, ...common }`. */
-export type ShardActivityName = 'extractShard' | 'filterShard';
+export type ShardActivityName = 'extractShard' | 'filterShard' | 'tokenizeStageShard';
 
 export interface ShardBatchInput {
   activity: ShardActivityName;

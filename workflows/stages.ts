@@ -2,7 +2,8 @@
 // one activity (`shard`: run in batched child workflows) or works across the whole corpus
 // (`corpus`: one child workflow that takes every shard, such as deduplication). Every stage
 // keeps the shard count, and writes shard i to `<output>/<stage>/shard-0000i.jsonl.gz`.
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, log, proxyActivities } from '@temporalio/workflow';
+import type * as cpuActivities from '../activities/cpu';
 import type { PipelineInput } from '../schemas/pipeline';
 import type { StageStats } from '../schemas/stats';
 import type { ShardActivityName } from './shard-batch';
@@ -14,6 +15,10 @@ export interface ShardStageDefinition {
   kind: 'shard';
   stage: string;
   activity: ShardActivityName;
+  /** True for stages that write no documents (tokenization): the next stage reads the same shards. */
+  passThrough?: boolean;
+  /** Folder of the stage's shard manifests below the output, when it is not the stage name. */
+  manifestFolder?: (input: PipelineInput) => string;
   enabled: (input: PipelineInput) => boolean;
   options: (input: PipelineInput) => unknown;
 }
@@ -30,10 +35,24 @@ export interface CorpusStageDefinition {
   stage: string;
   enabled: (input: PipelineInput) => boolean;
   options: (input: PipelineInput) => unknown;
-  run: (args: { workflowId: string; shardUris: string[]; outputUri: string; input: PipelineInput }) => Promise<CorpusStageResult>;
+  run: (args: {
+    workflowId: string;
+    shardUris: string[];
+    outputUri: string;
+    runOutputUri: string;
+    input: PipelineInput;
+    /** Details of the stages before this one, such as the tokens the tokenize stage wrote. */
+    earlierDetails: Record<string, Record<string, unknown>>;
+  }) => Promise<CorpusStageResult>;
 }
 
 export type StageDefinition = ShardStageDefinition | CorpusStageDefinition;
+
+// The mixture reads one small manifest per shard; minutes are plenty, and it is safe to retry.
+const mixture = proxyActivities<typeof cpuActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
 
 export const STAGES: StageDefinition[] = [
   { kind: 'shard', stage: 'extract', activity: 'extractShard', enabled: () => true, options: (input) => input.extract },
@@ -76,6 +95,37 @@ export const STAGES: StageDefinition[] = [
         manifestHits: result.manifestHits,
         details: { hits: result.hits, benchmarks: result.benchmarks, manifestUri: result.manifestUri },
       };
+    },
+  },
+  {
+    kind: 'shard',
+    stage: 'tokenize',
+    activity: 'tokenizeStageShard',
+    passThrough: true,
+    manifestFolder: (input) => `tokenize/${input.dataset}`,
+    enabled: (input) => input.tokenize.enabled,
+    options: (input) => ({ dataset: input.dataset, exports: input.tokenize.exports }),
+  },
+  {
+    kind: 'corpus',
+    stage: 'mixture',
+    enabled: (input) => input.tokenize.enabled,
+    options: (input) => ({ targetTokens: input.tokenize.targetTokens, maxEpochs: input.tokenize.maxEpochs }),
+    run: async ({ shardUris, runOutputUri, input, earlierDetails }) => {
+      // The mixture reads manifests, not documents, so it counts no records.
+      const stats = { total: 0, kept: 0, dropped: 0, droppedByReason: {}, skippedByReason: {} };
+      if (Number(earlierDetails.tokenize?.tokens ?? 0) === 0) {
+        log.warn('Mixture not written: the run produced no tokens', { stage: 'mixture' });
+        return { shardUris, stats, manifestHits: 0, details: { skipped: 'the run produced no tokens' } };
+      }
+      const result = await mixture.computeRunMixture({
+        outputUri: runOutputUri,
+        dataset: input.dataset,
+        shardCount: shardUris.length,
+        targetTokens: input.tokenize.targetTokens,
+        maxEpochs: input.tokenize.maxEpochs,
+      });
+      return { shardUris, stats, manifestHits: 0, details: { manifestUri: result.manifestUri, dataPathUri: result.dataPathUri, sources: result.sources, warnings: result.warnings } };
     },
   },
 ];

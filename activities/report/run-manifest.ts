@@ -18,6 +18,7 @@ export const WriteRunManifestInput = z.object({
   stages: z.array(
     z.object({
       stage: z.string(),
+      manifestFolder: z.string().optional().describe('Folder of the shard manifests below the output; the stage name by default'),
       shards: z.number().int().nonnegative(),
       manifestHits: z.number().int().nonnegative(),
       stats: StageStats,
@@ -48,7 +49,7 @@ export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise
   for (const stage of params.stages) {
     const shards: RunManifest['stages'][number]['shards'] = [];
     for (let index = 0; index < stage.shards; index += 1) {
-      const manifest = stageShardPaths(outputUri, stage.stage, index).manifest;
+      const manifest = stageShardPaths(outputUri, stage.manifestFolder ?? stage.stage, index).manifest;
       const outputs = await readOutputs(manifest);
       shards.push({ manifest, exists: outputs !== undefined, documents: outputs?.documents, rejected: outputs?.rejected });
     }
