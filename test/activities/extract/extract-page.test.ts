@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DocumentTooLargeError, extractPage } from '../../../activities/extract/extract-page';
-import { hasWebData, loadPage, page } from './fixtures';
+import { hasWebData, loadPage, page, webDataDir } from './fixtures';
 
 const paragraph = (text: string): string => `<p>${text} This sentence adds ordinary prose, with commas, so the block reads as content.</p>`;
 
@@ -102,6 +103,19 @@ describe('robustness', () => {
   it('does not throw on broken markup', () => {
     for (const html of ['<<<>>>', '<p <b>>x</p>', '</div></div><td>cell', '<table><tr><td rowspan="999999999" colspan="-4">x</table>', '<math><mfrac></math>', '<script type="math/tex">\\frac{</script>']) {
       expect(() => extractPage(html)).not.toThrow();
+    }
+  });
+});
+
+describe.skipIf(!hasWebData)('truncated real pages', () => {
+  it('extracts every gold page cut at three points', () => {
+    const pages = readdirSync(webDataDir + 'readability').filter((file) => file.endsWith('.html') && !file.endsWith('.gold.html'));
+    expect(pages.length).toBeGreaterThan(10);
+    for (const file of pages) {
+      const html = loadPage(`readability/${file}`);
+      for (const share of [0.1, 0.5, 0.9]) {
+        expect(() => extractPage(html.slice(0, Math.floor(html.length * share))), `${file} cut at ${share}`).not.toThrow();
+      }
     }
   });
 });

@@ -60,6 +60,13 @@ describe.skipIf(!hasWebData)('tables on real pages', () => {
     expect(metadata.tableCount).toBeGreaterThanOrEqual(1);
   });
 
+  it('reads the layout tables of a story page as text', () => {
+    const { text, metadata } = extractPage(loadPage('readability/hukumusume.html'));
+    expect(metadata.tableCount).toBe(0);
+    expect(text).toContain('肉をくわえたイヌが、橋を渡っていました。');
+    expect(text).not.toContain('| ');
+  });
+
   it('keeps the row labels of the Factorio status table', () => {
     const { text } = extractPage(loadPage('readability/keep-tabular-data.html'));
     expect(text).toContain('|  | General UX | UX draft | UX review | UI mockup | UI review | Implementation draft | Implementation review | Final review |');
