@@ -84,8 +84,11 @@ describe('tokenizeShard', () => {
     expect(JSON.parse(table.rows[0]!.metadata!)).toEqual(documents[0]!.metadata);
   });
 
-  it('exports JSON Lines text', () => {
+  it('exports JSON Lines that pyarrow reads', () => {
     expect(readGzipLines(paths.jsonl)).toEqual(documents);
+    const table = runPython('read_jsonl.py', paths.jsonl) as { columns: Record<string, string>; rows: Array<{ id: string; text: string }> };
+    expect(table.columns.text).toBe('string');
+    expect(table.rows.map((row) => row.text)).toEqual(documents.map((document) => document.text));
   });
 
   it('skips a shard whose manifest matches', async () => {
