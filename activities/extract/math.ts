@@ -114,12 +114,23 @@ function fromMathMLSource(source: string, display: boolean): Formula | undefined
 
 function convertMathML(markup: string): string | undefined {
   try {
-    const tex = MathMLToLaTeX.convert(markup).trim();
+    const tex = tidyConvertedTex(MathMLToLaTeX.convert(markup));
     return tex === '' ? undefined : tex;
   } catch {
     // Malformed MathML: the formula is dropped rather than emitted as glyph soup.
     return undefined;
   }
+}
+
+/**
+ * mathml-to-latex 1.8 writes a lone MathML fence operator as an empty `\left…\right.` pair,
+ * for example `\left(\right. 1 - p \left.\right)`. The plain delimiter means the same.
+ */
+function tidyConvertedTex(tex: string): string {
+  return tex
+    .replace(/\\left([([|]|\\\{)\\right\./g, '$1')
+    .replace(/\\left\.\\right([)\]|]|\\\})/g, '$1')
+    .trim();
 }
 
 /** Strips the `{\displaystyle …}` wrapper that Wikipedia puts around its alttext, which carries no content. */

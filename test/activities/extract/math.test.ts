@@ -58,6 +58,7 @@ describe.skipIf(!hasWebData)('math on real pages', () => {
     const { text, metadata } = extractPage(loadPage('readability/mathjax.html'));
     expect(text).toContain('$a \\neq 0$, there are two solutions to $a x^{2} + b x + c = 0$');
     expect(text).toContain('$$x = \\frac{- b \\pm \\sqrt{b^{2} - 4 a c}}{2 a} \\text{ }.\\text{ }$$');
+    expect(text).toContain('$$P \\left(E\\right) = ( \\genfrac{}{}{0pt}{}{n}{k} ) p^{k} ( 1 - p )^{n - k}$$');
     expect(text).not.toMatch(/mjx|MJX/);
     expect(metadata.mathCount).toBe(13);
   });
