@@ -4,3 +4,7 @@ export { shardBatch } from './shard-batch';
 export { exactDedup, exactDedupBatch } from './exact-dedup';
 export { nearDedup, nearDedupBatch } from './near-dedup';
 export { decontaminate, decontaminateBatch } from './decontaminate';
+export { llmRequests } from './llm-batch';
+export { qualityClassifier } from './quality-classifier';
+export { fimExercises } from './fim';
+export { instructionReversal } from './instruction-reversal';
