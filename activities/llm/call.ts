@@ -47,8 +47,9 @@ export async function completeRequest(config: LlmConfig, role: LlmRole, request:
   for (let attempt = 0; attempt <= config.maxRepairAttempts; attempt += 1) {
     const reply = await fetchReply(config, endpoint, { messages, sampling, responseFormat }, context, options);
     addUsage(usage, replyUsage(config, endpoint.model, reply));
-    if (reply.finishReason === 'content_filter') {
-      throw ApplicationFailure.nonRetryable(`${describeCall(context)} was rejected by the endpoint's content filter (finish_reason content_filter)`, 'LlmContentFiltered');
+    if (reply.finishReason === 'content_filter' || reply.finishReason === 'refusal') {
+      const cause = reply.finishReason === 'refusal' ? `the model refused: ${reply.content.slice(0, 200)}` : 'finish_reason content_filter';
+      throw ApplicationFailure.nonRetryable(`${describeCall(context)} was rejected by the endpoint's content filter (${cause})`, 'LlmContentFiltered');
     }
 
     const result = { id: request.id, role, model: endpoint.model, repairAttempts: attempt, usage };
@@ -126,8 +127,9 @@ export async function fetchReply(config: LlmConfig, endpoint: LlmEndpoint, call:
   const entry = {
     key,
     model: endpoint.model,
-    content: choice?.message.content ?? '',
-    finishReason: choice?.finish_reason ?? 'stop',
+    // A structured-output refusal comes as `message.refusal` with no content.
+    content: choice?.message.refusal ?? choice?.message.content ?? '',
+    finishReason: choice?.message.refusal ? 'refusal' : (choice?.finish_reason ?? 'stop'),
     promptTokens: completion.usage?.prompt_tokens ?? 0,
     completionTokens: completion.usage?.completion_tokens ?? 0,
   };

@@ -19,6 +19,8 @@ import { estimateRequestTokens } from '../../activities/llm/tokens';
 export interface StubContentReply {
   content: string;
   finishReason?: 'stop' | 'length' | 'content_filter';
+  /** A structured-output refusal: sent as `message.refusal` with null content. */
+  refusal?: string;
   usage?: { promptTokens: number; completionTokens: number };
   delayMs?: number;
 }
@@ -106,6 +108,7 @@ export interface OpenAIStub {
 export const stubReply = {
   text: (content: string, extra: Partial<StubContentReply> = {}): StubContentReply => ({ content, ...extra }),
   json: (value: unknown, extra: Partial<StubContentReply> = {}): StubContentReply => ({ content: JSON.stringify(value), ...extra }),
+  refusal: (message: string): StubContentReply => ({ content: '', refusal: message }),
   rateLimited: (retryAfterSeconds: number, headers: Record<string, string> = {}): StubErrorReply => ({
     status: 429,
     error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' },
@@ -358,7 +361,14 @@ class StubState {
       object: 'chat.completion',
       created,
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content: reply.content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: reply.refusal !== undefined ? null : reply.content, refusal: reply.refusal ?? null },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
       usage,
     };
   }

@@ -187,6 +187,17 @@ describe('completeRequest against the stub', () => {
     expect(responseSchemaFor('quality_annotation')).toBeDefined();
   });
 
+  it('rejects a stub structured-output refusal', async () => {
+    const config = await stubConfig(stub.baseURL);
+    stub.script(stubReply.refusal('I cannot rate this document.'));
+
+    const failure = await failureOf(completeRequest(config, 'annotator', userRequest('r1', 'rate this', 'test_verdict')));
+
+    expect(failure.type).toBe('LlmContentFiltered');
+    expect(failure.message).toContain('the model refused: I cannot rate this document.');
+    expect(stub.modelRequests()).toHaveLength(1);
+  });
+
   it('fails when the key variable is missing', async () => {
     const config = await stubConfig(stub.baseURL);
     config.roles.annotator!.apiKeyEnv = 'CORPUSFLOW_TEST_UNSET_KEY';
