@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
+import { scheduleCommand } from './commands/schedule';
+import { replayCommand } from './commands/replay';
+import { rerunCommand } from './commands/rerun';
 import { UserError } from './errors';
 
 const program = new Command('corpusflow')
@@ -14,6 +17,9 @@ const program = new Command('corpusflow')
 program.addCommand(upCommand());
 program.addCommand(runCommand());
 program.addCommand(statusCommand());
+program.addCommand(scheduleCommand());
+program.addCommand(replayCommand());
+program.addCommand(rerunCommand());
 
 try {
   await program.parseAsync(process.argv);

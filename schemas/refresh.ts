@@ -3,7 +3,7 @@
 // Pure module, bundled into workflow code.
 import { z } from 'zod';
 import { FileDigest, OutputFile } from './manifest';
-import { PipelineInput } from './pipeline';
+import { PipelineInput, PipelineProgress } from './pipeline';
 import { StageStats } from './stats';
 
 export const NightlyRefreshInput = z
@@ -120,10 +120,14 @@ export const NightlyRefreshResult = z.object({
 });
 export type NightlyRefreshResult = z.infer<typeof NightlyRefreshResult>;
 
-export const RefreshProgress = z.object({
+/**
+ * The `progress` query of nightlyRefresh. It has the pipeline's progress fields, so `corpusflow
+ * status` reads both alike; shard counts stay 0 because the pipeline child reports its own.
+ */
+export const RefreshProgress = PipelineProgress.extend({
   stage: z.enum(['select', 'pipeline', 'dedup', 'publish', 'done']),
   version: z.number().int().nonnegative(),
   newFiles: z.number().int().nonnegative(),
-  finished: z.boolean(),
+  pipelineWorkflowId: z.string().optional().describe('Query this child for shard progress while the stage is "pipeline"'),
 });
 export type RefreshProgress = z.infer<typeof RefreshProgress>;

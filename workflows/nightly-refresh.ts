@@ -29,7 +29,7 @@ const refresh = proxyActivities<typeof refreshActivities>({
 export async function nightlyRefresh(rawInput: unknown = {}): Promise<NightlyRefreshResult> {
   const input = parseWorkflowInput('nightlyRefresh', NightlyRefreshInput, rawInput);
   const { workflowId } = workflowInfo();
-  const progress: RefreshProgress = { stage: 'select', version: 0, newFiles: 0, finished: false };
+  const progress: RefreshProgress = { stage: 'select', version: 0, newFiles: 0, shardsDone: 0, shardsTotal: 0, kept: 0, dropped: 0, manifestHits: 0, finished: false };
   setHandler(refreshProgressQuery, () => progress);
 
   const selection = await refresh.selectNewInputs({ input: input.input, output: input.output, exclude: input.exclude });
@@ -46,11 +46,14 @@ export async function nightlyRefresh(rawInput: unknown = {}): Promise<NightlyRef
   progress.stage = 'pipeline';
   const pipelineInput: Partial<PipelineInput> = { ...input.pipeline, input: selection.stagedInput, output: selection.pipelineOutput };
   const pipelineWorkflowId = `${workflowId}/pipeline`;
+  progress.pipelineWorkflowId = pipelineWorkflowId;
   const summary = await executeChild(pipeline, { workflowId: pipelineWorkflowId, args: [pipelineInput] });
 
   progress.stage = 'dedup';
   const dedup = await refresh.dedupAgainstPublished({ output: input.output, version: selection.version, runManifestUri: summary.manifestUri });
 
+  progress.kept = dedup.stats.kept;
+  progress.dropped = dedup.stats.dropped;
   progress.stage = 'publish';
   const published = await refresh.publishVersion({
     dataset: input.dataset,

@@ -40,15 +40,19 @@ export interface ReplayCode {
 
 /** Explains a replay failure: what nondeterminism means and what to do about it. */
 export function explainReplayFailure(workflowId: string, error: Error): string {
+  // The SDK wraps the core's one-line reason (such as "[TMPRL1100] Nondeterminism error: Timer
+  // machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)") in a
+  // debug dump of the failed activation; show the reason alone.
+  const reason = /message: "([^"]+)"/.exec(error.message)?.[1] ?? error.message;
   if (error instanceof DeterminismViolationError || /nondetermin/i.test(error.message)) {
     return (
-      `${workflowId}: the current workflow code is not deterministic with this history: ${error.message}. ` +
+      `${workflowId}: the current workflow code is not deterministic with this history: ${reason}. ` +
       'The code now issues different commands (activities, child workflows, timers) than the recorded run did at that point, ' +
       'so a running workflow of this type would fail on its next workflow task. Keep the old path for runs already started ' +
       'behind patched("<change-id>") from @temporalio/workflow, or deprecatePatch once no old run remains.'
     );
   }
-  return `${workflowId}: replay failed: ${error.message}`;
+  return `${workflowId}: replay failed: ${reason}`;
 }
 
 export async function replayHistories(histories: HistoryToReplay[], code: ReplayCode = {}): Promise<ReplayOutcome[]> {
