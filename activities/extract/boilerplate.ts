@@ -60,9 +60,16 @@ function isHidden(element: Element): boolean {
   return style.includes('display:none') || style.includes('visibility:hidden');
 }
 
-/** Removes elements that are never content: scripts, forms controls, navigation, hidden parts. */
+/** Permalink anchors that documentation generators put after headings. */
+const PERMALINK_TEXTS = new Set(['¶', '#', '§', '🔗', '⚓']);
+
+function isPermalink(element: Element): boolean {
+  return element.name === 'a' && PERMALINK_TEXTS.has(collectText(element).trim());
+}
+
+/** Removes elements that are never content: scripts, forms controls, navigation, hidden parts, permalinks. */
 export function removeNonContent(root: ParentNode): void {
-  const removable = outermostMatches(root, (element) => NON_CONTENT_TAGS.has(element.name) || isHidden(element));
+  const removable = outermostMatches(root, (element) => NON_CONTENT_TAGS.has(element.name) || isHidden(element) || isPermalink(element));
   removeNodes(removable);
 }
 

@@ -44,6 +44,16 @@ describe('main content', () => {
     }
   });
 
+  it('renders nested lists, quotes and definitions', () => {
+    const html = page(`<article>${paragraph('Intro.')}<ol start="3"><li>Three<ul><li>nested a</li><li>nested b</li></ul></li>
+      <li>Four<blockquote>quoted</blockquote></li></ol><dl><dt>Term</dt><dd>Definition</dd></dl>
+      <h2>Setup <a class="headerlink" href="#setup">¶</a></h2><p>line one<br>line two</p></article>`);
+    const { text } = extractPage(html);
+    expect(text).toContain('3. Three\n   - nested a\n   - nested b\n4. Four\n   > quoted');
+    expect(text).toContain('Term\n\nDefinition');
+    expect(text).toContain('## Setup\n\nline one\nline two');
+  });
+
   it('reports title, url and structure counts', () => {
     const result = extractPage(html, { url: 'https://example.com/storm' });
     expect(result.title).toBe('Storm hits the coast | Coast News');
