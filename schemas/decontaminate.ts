@@ -76,6 +76,11 @@ export const IndexedBenchmark = z.object({
   longNgrams: z.number().int().nonnegative(),
   shortNgrams: z.number().int().nonnegative(),
   textsTooShort: z.number().int().nonnegative().describe('Question, answer or choice texts shorter than shortNgram words, not indexed'),
+  lowInformationNgrams: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('N-grams not indexed because fewer than half their words have two characters and a letter, such as "0 1 2 ... 12"'),
 });
 export type IndexedBenchmark = z.infer<typeof IndexedBenchmark>;
 

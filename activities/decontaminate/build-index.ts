@@ -47,13 +47,14 @@ export async function buildBenchmarkIndex(rawInput: BuildBenchmarkIndexInput): P
   const items: StoredIndex['items'] = [];
   const benchmarks: IndexedBenchmark[] = [];
   for (const set of loaded) {
-    const counts = { longNgrams: 0, shortNgrams: 0, textsTooShort: 0 };
+    const counts = { longNgrams: 0, shortNgrams: 0, textsTooShort: 0, lowInformationNgrams: 0 };
     for (const item of set.items) {
       const added = addItem(index, item, items.length);
       items.push({ benchmark: item.benchmark, id: item.id });
       counts.longNgrams += added.longNgrams;
       counts.shortNgrams += added.shortNgrams;
       counts.textsTooShort += added.textsTooShort;
+      counts.lowInformationNgrams += added.lowInformationNgrams;
     }
     const files = inputs.filter((file) => set.files.some((loadedFile) => loadedFile.uri === file.uri));
     benchmarks.push({ name: set.name, files, items: set.items.length, ...counts });

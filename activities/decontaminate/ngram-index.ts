@@ -51,15 +51,34 @@ export interface IndexCounts {
   longNgrams: number;
   shortNgrams: number;
   textsTooShort: number;
+  lowInformationNgrams: number;
+}
+
+// At least two characters, one of them a letter: "x2" and "ab" count, "7", "12" and "a" do not.
+const INFORMATIVE_WORD = /^(?=.*\p{L}).{2,}$/u;
+
+/**
+ * Marks n-gram start positions with too few informative words (at least two characters with a
+ * letter) to be evidence of copying: runs like "0 1 2 3 ... 12" or "a b c ... m" occur in
+ * ordinary text and code, and would otherwise match benchmark items that list them.
+ */
+function lowInformationStarts(words: string[], size: number): Uint8Array {
+  const flags = new Uint8Array(Math.max(0, words.length - size + 1));
+  const informativeBefore = new Uint32Array(words.length + 1);
+  for (let i = 0; i < words.length; i += 1) informativeBefore[i + 1] = informativeBefore[i]! + (INFORMATIVE_WORD.test(words[i]!) ? 1 : 0);
+  for (let start = 0; start < flags.length; start += 1) {
+    if ((informativeBefore[start + size]! - informativeBefore[start]!) * 2 < size) flags[start] = 1;
+  }
+  return flags;
 }
 
 /** Adds one item's texts to the index and returns what it added. */
 export function addItem(index: NgramIndex, item: BenchmarkItem, position: number): IndexCounts {
-  const counts: IndexCounts = { longNgrams: 0, shortNgrams: 0, textsTooShort: 0 };
+  const counts: IndexCounts = { longNgrams: 0, shortNgrams: 0, textsTooShort: 0, lowInformationNgrams: 0 };
   const { longNgram, shortNgram } = index.sizes;
   const shortSeen = new Set<number>();
   for (const text of item.texts) {
-    const { hashes } = normalizedWordHashes(text);
+    const { words, hashes } = normalizedWordHashes(text);
     if (index.shortItemCounts) {
       for (let start = 0; start + shortNgram <= hashes.length; start += 1) {
         const key = ngramKey(hashes, start, shortNgram);
@@ -74,7 +93,12 @@ export function addItem(index: NgramIndex, item: BenchmarkItem, position: number
     }
     const size = hashes.length >= longNgram ? longNgram : shortNgram;
     const map = size === longNgram ? index.long : index.short;
+    const lowInformation = lowInformationStarts(words, size);
     for (let start = 0; start + size <= hashes.length; start += 1) {
+      if (lowInformation[start]) {
+        counts.lowInformationNgrams += 1;
+        continue;
+      }
       const key = ngramKey(hashes, start, size);
       const owners = map.get(key);
       if (!owners) map.set(key, [position]);

@@ -7,7 +7,7 @@ import { StageStats } from '../../schemas/stats';
 import { storageFor } from '../storage';
 
 /** Bumped when a change to the code alters the bytes a stage writes for the same input. */
-export const CODE_VERSION = 'near-dedup-decontaminate/2';
+export const CODE_VERSION = 'near-dedup-decontaminate/3';
 
 export const ManifestFile = z.object({
   uri: z.string(),

@@ -73,6 +73,12 @@ describe('planted benchmark text', () => {
     expect(findMatches(index, `${WEB_INTRO} ${COMMON_MATH_TEXT} ${WEB_OUTRO}`)).toEqual([]);
   });
 
+  it('ignores runs of numbers and letters', () => {
+    expect(findMatches(index, Array.from({ length: 20 }, (_, i) => i).join(', '))).toEqual([]);
+    expect(findMatches(index, 'a b c d e f g h i j k l m n o p')).toEqual([]);
+    expect(findMatches(index, Array.from({ length: 20 }, () => '0').join(' '))).toEqual([]);
+  });
+
   it('ignores template phrases shared by many items', () => {
     expect(findMatches(index, 'Write a python function to find the first element that is divisible by seven.')).toEqual([]);
   });
