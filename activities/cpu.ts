@@ -8,3 +8,5 @@ export { writeRunManifest } from './report/run-manifest';
 export * from './exact-dedup';
 export * from './near-dedup';
 export * from './decontaminate';
+export * from './mixture';
+export * from './midtrain';

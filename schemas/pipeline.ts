@@ -99,6 +99,30 @@ export const PipelineInput = z
       .object({ enabled: z.boolean().default(true), options: DecontaminateOptions.prefault({}) })
       .prefault({})
       .describe('Removes documents that share a 13-gram (7-gram for short items) with a benchmark'),
+    classifier: z
+      .object({
+        enabled: z.boolean().default(false),
+        options: z
+          .record(z.string(), z.unknown())
+          .default({})
+          .describe('qualityClassifier input without documentUris and workUri: llm (annotator role), positiveUris/negativeUris, thresholds, sampleSize'),
+      })
+      .prefault({})
+      .describe('Learned quality classifiers (fastText) trained on annotations or reference files, then filtering by topic thresholds'),
+    fim: z
+      .object({
+        enabled: z.boolean().default(false),
+        options: z.record(z.string(), z.unknown()).default({}).describe('fimExercises input without outputUri: inputUri, format, settings, llm'),
+      })
+      .prefault({})
+      .describe('Fill-in-the-middle exercises from code with tests, validated in the sandbox'),
+    instructionReversal: z
+      .object({
+        enabled: z.boolean().default(false),
+        options: z.record(z.string(), z.unknown()).default({}).describe('instructionReversal input without outputUri: inputUri, format, settings, llm'),
+      })
+      .prefault({})
+      .describe('Instruction and code pairs whose regenerated code passes the original tests'),
     tokenize: z
       .object({
         enabled: z.boolean().default(true),

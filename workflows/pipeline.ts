@@ -142,8 +142,12 @@ async function startRun(input: PipelineInput): Promise<PipelineCarry> {
       configHashes[definition.stage] = await hashing.hashStageConfig({ stage: definition.stage, options: definition.options(input) });
     }
   }
-  const skipped = STAGES.filter((definition) => !definition.enabled(input)).map((definition) => definition.stage);
-  log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skippedFiles: plan.skippedFiles, stagesTurnedOff: skipped });
+  for (const definition of STAGES) {
+    if (definition.enabled(input)) continue;
+    const reason = definition.kind === 'corpus' && definition.disabledReason ? definition.disabledReason : 'turned off in the input';
+    log.info('Stage skipped', { stage: definition.stage, reason });
+  }
+  log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skippedFiles: plan.skippedFiles });
   return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, details: {}, shardUris: [], continuedRuns: 0 };
 }
 
@@ -210,7 +214,7 @@ async function runShardStage(
 function lastDocumentStage(enabled: typeof STAGES, stages: Array<{ stage: string; stats: { kept: number } }>): number {
   for (let index = enabled.length - 1; index >= 0; index -= 1) {
     const definition = enabled[index]!;
-    const writesDocuments = definition.kind === 'shard' ? !definition.passThrough : definition.stage !== 'mixture';
+    const writesDocuments = definition.kind === 'shard' ? !definition.passThrough : !definition.sideOutput;
     if (writesDocuments) return stages[index]!.stats.kept;
   }
   return 0;

@@ -10,6 +10,9 @@ import type { ShardActivityName } from './shard-batch';
 import { exactDedup } from './exact-dedup';
 import { nearDedup } from './near-dedup';
 import { decontaminate } from './decontaminate';
+import { qualityClassifier } from './quality-classifier';
+import { fimExercises } from './fim';
+import { instructionReversal } from './instruction-reversal';
 
 export interface ShardStageDefinition {
   kind: 'shard';
@@ -33,6 +36,10 @@ export interface CorpusStageResult {
 export interface CorpusStageDefinition {
   kind: 'corpus';
   stage: string;
+  /** True for stages whose output is not the document dataset (mixture, code exercises). */
+  sideOutput?: boolean;
+  /** Why the stage is off, logged once per run when `enabled` is false. */
+  disabledReason?: string;
   enabled: (input: PipelineInput) => boolean;
   options: (input: PipelineInput) => unknown;
   run: (args: {
@@ -98,6 +105,26 @@ export const STAGES: StageDefinition[] = [
     },
   },
   {
+    kind: 'corpus',
+    stage: 'quality-classifier',
+    enabled: (input) => input.classifier.enabled,
+    disabledReason: 'not configured: set classifier.enabled and either an annotator role in classifier.options.llm or positiveUris and negativeUris',
+    options: (input) => input.classifier.options,
+    run: async ({ workflowId, shardUris, outputUri, input }) => {
+      const result = await executeChild(qualityClassifier, { workflowId, args: [{ ...input.classifier.options, documentUris: shardUris, workUri: outputUri }] });
+      if (result.skippedReason || result.shards.length !== shardUris.length) {
+        log.warn('Quality classifier trained no model; documents pass unchanged', { reason: result.skippedReason });
+        return { shardUris, stats: result.stats, manifestHits: 0, details: { skipped: result.skippedReason ?? 'no scored shards' } };
+      }
+      return {
+        shardUris: result.shards.map((shard) => shard.documentsUri),
+        stats: result.stats,
+        manifestHits: 0,
+        details: { modelsManifestUri: result.modelsManifestUri, models: result.models, llmUsage: result.llmUsage },
+      };
+    },
+  },
+  {
     kind: 'shard',
     stage: 'tokenize',
     activity: 'tokenizeStageShard',
@@ -109,6 +136,7 @@ export const STAGES: StageDefinition[] = [
   {
     kind: 'corpus',
     stage: 'mixture',
+    sideOutput: true,
     enabled: (input) => input.tokenize.enabled,
     options: (input) => ({ targetTokens: input.tokenize.targetTokens, maxEpochs: input.tokenize.maxEpochs }),
     run: async ({ shardUris, runOutputUri, input, earlierDetails }) => {
@@ -126,6 +154,30 @@ export const STAGES: StageDefinition[] = [
         maxEpochs: input.tokenize.maxEpochs,
       });
       return { shardUris, stats, manifestHits: 0, details: { manifestUri: result.manifestUri, dataPathUri: result.dataPathUri, sources: result.sources, warnings: result.warnings } };
+    },
+  },
+  {
+    kind: 'corpus',
+    stage: 'fim',
+    sideOutput: true,
+    enabled: (input) => input.fim.enabled,
+    disabledReason: 'not configured: set fim.enabled and fim.options (inputUri, format, llm with a generator role)',
+    options: (input) => input.fim.options,
+    run: async ({ workflowId, shardUris, outputUri, input }) => {
+      const result = await executeChild(fimExercises, { workflowId, args: [{ ...input.fim.options, outputUri }] });
+      return { shardUris, stats: result.stats, manifestHits: 0, details: { exercisesUri: result.exercisesUri, manifestUri: result.manifestUri, grades: result.grades, outcomes: result.outcomes, llmUsage: result.llmUsage } };
+    },
+  },
+  {
+    kind: 'corpus',
+    stage: 'instruction-reversal',
+    sideOutput: true,
+    enabled: (input) => input.instructionReversal.enabled,
+    disabledReason: 'not configured: set instructionReversal.enabled and instructionReversal.options (inputUri, format, llm with a generator role)',
+    options: (input) => input.instructionReversal.options,
+    run: async ({ workflowId, shardUris, outputUri, input }) => {
+      const result = await executeChild(instructionReversal, { workflowId, args: [{ ...input.instructionReversal.options, outputUri }] });
+      return { shardUris, stats: result.stats, manifestHits: 0, details: { ...result, stats: undefined } };
     },
   },
 ];
