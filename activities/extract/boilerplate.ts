@@ -18,7 +18,7 @@ const NEGATIVE_WORDS = new Set([
   'subscription', 'related', 'recommended', 'recommendations', 'promo', 'promotion', 'advert', 'advertisement', 'ad',
   'ads', 'adsense', 'sponsor', 'sponsored', 'banner', 'popup', 'modal', 'overlay', 'pagination', 'pager', 'masthead',
   'toolbar', 'skip', 'outbrain', 'taboola', 'disqus', 'login', 'signup', 'signin', 'copyright', 'rss', 'tags',
-  'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'hidden', 'print', 'author-box',
+  'tagcloud', 'comment-form', 'respond', 'trending', 'popular', 'mostread', 'print', 'author-box',
   'byline', 'dateline', 'teaser', 'teasers', 'more-stories', 'read-more', 'jump', 'skiplink', 'header', 'edit', 'editsection',
   'comments', 'commentlist', 'author', 'authors', 'placeholder', 'signature', 'tweet', 'twitter', 'instagram', 'follow',
   // The same page parts named in German, French, Spanish and Italian markup.
@@ -49,12 +49,16 @@ function classWeight(element: Element): number {
   return weight;
 }
 
-/** Classes that hide text from sighted readers (screen-reader labels such as "Media caption"). */
-const SCREEN_READER_CLASSES = /(^|\s)(sr-only|screen-reader-text|screen-reader-only|visually-hidden|visuallyhidden|off-screen|offscreen|a11y-hidden)(\s|$)/i;
+/**
+ * Classes that hide an element on every screen, and classes that hide text from sighted
+ * readers (screen-reader labels such as "Media caption"). Bootstrap's `hidden-xs` hides only
+ * on small screens, so it is not listed.
+ */
+const HIDING_CLASSES = /(^|\s)(hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|screen-reader-only|visually-hidden|visuallyhidden|off-screen|offscreen|a11y-hidden)(\s|$)/i;
 
 function isHidden(element: Element): boolean {
   if (element.attribs.hidden !== undefined) return true;
-  if (SCREEN_READER_CLASSES.test(element.attribs.class ?? '')) return true;
+  if (HIDING_CLASSES.test(element.attribs.class ?? '')) return true;
   if (element.attribs['aria-hidden'] === 'true') return true;
   const style = (element.attribs.style ?? '').toLowerCase().replace(/\s+/g, '');
   return style.includes('display:none') || style.includes('visibility:hidden');
