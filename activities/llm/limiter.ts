@@ -8,6 +8,11 @@ import type { RateLimits } from '../../schemas/llm';
 const windowMs = 60_000;
 /** Slack for the time between admission here and arrival at the server. */
 const arrivalSlackMs = 100;
+/**
+ * How early a paced request may go. Timers fire late on a busy event loop; without this
+ * tolerance every late wake-up would be lost from the rate for good.
+ */
+const pacingToleranceMs = 250;
 
 interface Waiter {
   tokens: number;
@@ -79,7 +84,7 @@ export class ModelLimiter {
     if (now < this.pausedUntilMs) return this.pausedUntilMs - now;
     if (this.inFlight >= this.limits.concurrency) return Infinity;
 
-    let waitMs = Math.max(0, this.nextPacedAtMs - now);
+    let waitMs = Math.max(0, this.nextPacedAtMs - pacingToleranceMs - now);
     const { requestsPerMinute, tokensPerMinute } = this.limits;
     if (requestsPerMinute !== undefined && this.admissions.length >= requestsPerMinute) {
       const oldestThatMustLeave = this.admissions[this.admissions.length - requestsPerMinute]!;
