@@ -1,7 +1,7 @@
 // `corpusflow run pipeline`: validates the input locally, makes sure a server and a worker
 // are there, starts the workflow and follows it to the end.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { PipelineInput } from '../../schemas/pipeline';
 import { normalizeUri, schemeOf, localPath } from '../../activities/storage/uri';
@@ -54,6 +54,11 @@ export function buildPipelineInput(options: Pick<RunOptions, 'input' | 'output' 
   if (options.exclude && options.exclude.length > 0) merged.exclude = options.exclude;
   if (!merged.input) throw new UserError('Missing --input: pass a folder, file, glob or s3:// prefix (or "input" in --config).');
   merged.input = absoluteLocation(String(merged.input));
+  const input = String(merged.input);
+  // Catch a mistyped local path here; the workflow would fail the same way, but only after starting.
+  if (input.startsWith('file://') && !existsSync(localPath(input))) {
+    throw new UserError(`Input not found: ${localPath(input)}. Pass a folder, file, glob or s3:// prefix that exists.`);
+  }
   merged.output = absoluteLocation(String(merged.output ?? 'out'));
 
   const parsed = PipelineInput.safeParse(merged);
@@ -110,7 +115,7 @@ export function runCommand(): Command {
   const run = new Command('run').description('Start a workflow and follow it until it finishes');
   run
     .command('pipeline')
-    .description('Run the main job: read the input, extract documents, write shards, rejected records and manifests')
+    .description('Run the main job: extract, filter, deduplicate, decontaminate and tokenize the input, writing shards, rejected records and manifests')
     .option('-i, --input <location>', 'folder, file, glob (quote it) or s3:// prefix to read')
     .option('-o, --output <location>', 'folder or s3:// prefix for the outputs (default: ./out)')
     .option('-c, --config <file.json>', 'JSON file with pipeline options; flags override it')
