@@ -9,7 +9,7 @@ export interface CallContext {
   model: string;
   baseURL: string;
   requestId: string;
-  /** The API key in use, removed from every message built here. */
+  /** The API key in use, so it can be removed from every message built here. */
   apiKey?: string;
 }
 

@@ -9,8 +9,8 @@ const windowMs = 60_000;
 /** Slack for the time between admission here and arrival at the server. */
 const arrivalSlackMs = 100;
 /**
- * How early a paced request may go. Timers fire late on a busy event loop; without this
- * tolerance every late wake-up would be lost from the rate for good.
+ * Time a paced request may go before its turn. Timers fire late on a busy event loop, and
+ * without this tolerance every late wake-up would be lost from the rate for good.
  */
 const pacingToleranceMs = 250;
 
