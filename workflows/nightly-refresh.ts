@@ -5,7 +5,7 @@ import { defineQuery, executeChild, log, proxyActivities, setHandler, workflowIn
 import type * as refreshActivities from '../activities/refresh';
 import { NightlyRefreshInput } from '../schemas/refresh';
 import type { NightlyRefreshResult, RefreshProgress } from '../schemas/refresh';
-import type { PipelineInput } from '../schemas/pipeline';
+import { joinUri } from '../schemas/layout';
 import { pipeline } from './pipeline';
 import { parseWorkflowInput } from './validate';
 
@@ -44,7 +44,16 @@ export async function nightlyRefresh(rawInput: unknown = {}): Promise<NightlyRef
   }
 
   progress.stage = 'pipeline';
-  const pipelineInput: Partial<PipelineInput> = { ...input.pipeline, input: selection.stagedInput, output: selection.pipelineOutput };
+  const nearDedup = input.pipeline.nearDedup;
+  const pipelineInput = {
+    ...input.pipeline,
+    input: selection.stagedInput,
+    output: selection.pipelineOutput,
+    // Near-dedup compares new documents with every published version through its persistent
+    // MinHash index. The index names its segments after the pipeline output, which stays the
+    // same for every attempt at one version, so a retried version never matches itself.
+    nearDedup: { enabled: nearDedup?.enabled ?? true, options: { ...nearDedup?.options, indexUri: nearDedup?.options.indexUri ?? joinUri(input.output, 'near-dedup-index') } },
+  };
   const pipelineWorkflowId = `${workflowId}/pipeline`;
   progress.pipelineWorkflowId = pipelineWorkflowId;
   const summary = await executeChild(pipeline, { workflowId: pipelineWorkflowId, args: [pipelineInput] });

@@ -1,5 +1,5 @@
 // The nightly refresh on the real Temporal dev server, started through a Temporal Schedule.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Client } from '@temporalio/client';
@@ -69,9 +69,12 @@ describe('nightlyRefresh workflow', () => {
     const output = tempDir('nightly-output');
     for (const name of ['bbc-1.html', 'lemonde-1.html', 'heise.html']) copyFileSync(path.join(pages, name), path.join(input, name));
 
+    // Near-dedup is off here so that the exact dedup against published versions does the work.
+    const config = path.join(tempDir('nightly-config'), 'refresh.json');
+    writeFileSync(config, JSON.stringify({ pipeline: { nearDedup: { enabled: false } } }));
     const scheduleId = uniqueTaskQueue('nightly-web');
     await client.schedule.create(
-      buildScheduleOptions(scheduleId, { cron: ['0 3 * * *'], timeZone: 'Europe/Berlin', overlap: 'skip', catchupWindow: '1h', jitter: '5m', input, output, dataset: 'web', paused: true, searchAttributes: true }, taskQueue),
+      buildScheduleOptions(scheduleId, { config, cron: ['0 3 * * *'], timeZone: 'Europe/Berlin', overlap: 'skip', catchupWindow: '1h', jitter: '5m', input, output, dataset: 'web', paused: true, searchAttributes: true }, taskQueue),
     );
 
     const firstId = await triggerRun(client, scheduleId);
@@ -117,6 +120,28 @@ describe('nightlyRefresh workflow', () => {
     expect(description.spec.timezone).toBe('Europe/Berlin');
     expect(description.state.paused).toBe(true);
     await client.schedule.getHandle(scheduleId).delete();
+  });
+
+  it('drops near duplicates of published text through the MinHash index', async () => {
+    const input = tempDir('nightly-near-input');
+    const output = tempDir('nightly-near-output');
+    for (const name of ['bbc-1.html', 'lemonde-1.html']) copyFileSync(path.join(pages, name), path.join(input, name));
+    const refresh = () => testEnv.client.workflow.execute('nightlyRefresh', { taskQueue, workflowId: uniqueTaskQueue('nightly-near'), args: [{ input, output }] }) as Promise<NightlyRefreshResult>;
+
+    expect(await refresh()).toMatchObject({ published: true, version: 1, documents: 2 });
+    copyFileSync(path.join(pages, 'bbc-1.html'), path.join(input, 'bbc-1-mirror.html'));
+    copyFileSync(path.join(pages, 'folha.html'), path.join(input, 'folha.html'));
+    const second = await refresh();
+    expect(second).toMatchObject({ published: true, version: 2, newFiles: 2, documents: 1 });
+
+    const manifest = readJson<VersionManifest>(path.join(output, 'versions/v0002/manifest.json'));
+    const pipelineRun = (await testEnv.client.workflow.getHandle(manifest.pipeline.workflowId).result()) as PipelineSummary;
+    const nearDedup = pipelineRun.stages.find((stage) => stage.stage === 'near-dedup');
+    expect(nearDedup?.stats.dropped).toBe(1);
+    const index = readJson<{ segments: unknown[] }>(path.join(output, 'near-dedup-index/index.json'));
+    expect(index.segments).toHaveLength(2);
+    const kept = manifest.outputs.documents.flatMap((file) => readJsonlGz<{ metadata: { inputUri: string } }>(new URL(file.uri).pathname));
+    expect(kept.map((document) => path.basename(document.metadata.inputUri))).toEqual(['folha.html']);
   });
 
   it('rejects an invalid input with the field named', async () => {
