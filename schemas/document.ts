@@ -38,6 +38,9 @@ export const RejectionReason = z.enum([
   'unreadable_file',
   'unsupported_file_type',
   'invalid_warc_record',
+  'exact_duplicate',
+  'near_duplicate',
+  'benchmark_ngram_match',
 ]);
 export type RejectionReason = z.infer<typeof RejectionReason>;
 
