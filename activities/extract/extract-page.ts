@@ -1,12 +1,14 @@
 // Main-content extraction from one decoded HTML page. Pure and synchronous, so it can run in
 // a worker thread: parse, bound the tree, rewrite math and code chrome, drop boilerplate,
 // choose the main content, render it as Markdown-flavoured text.
-import { computeTextStats, removeChromeByHints, removeLinkClusters, removeNonContent, selectMainContent } from './boilerplate';
+import { removeChromeByHints, removeLinkClusters, removeNonContent } from './boilerplate';
 import { removeCodeChrome } from './code';
 import { capDepth, collectText, createElement, findFirst, parseHtml, type Document, type Element } from './dom';
 import { markForumPosts, markQuotes } from './forum';
+import { selectMainContent } from './main-content';
 import { MarkdownRenderer } from './markdown';
 import { normalizeMath } from './math';
+import { computeTextStats } from './text-stats';
 
 export { DocumentTooLargeError } from './dom';
 
