@@ -36,6 +36,10 @@ export function renderSummary(summary: PipelineSummary): string {
   lines.push(...renderDetails(summary));
   if (summary.skippedStages.length > 0) lines.push(`Stages turned off: ${summary.skippedStages.join(', ')}`);
   lines.push(`Documents written: ${summary.documents}`);
+  const usage = summary.llmUsage;
+  if (usage && usage.requests > 0) {
+    lines.push(`Model calls: ${usage.requests} requests, ${usage.promptTokens} prompt and ${usage.completionTokens} completion tokens, $${usage.costUsd.toFixed(4)}`);
+  }
   return lines.join('\n');
 }
 

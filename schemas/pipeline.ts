@@ -177,6 +177,10 @@ export const PipelineSummary = z.object({
   stages: z.array(StageSummary),
   skippedStages: z.array(z.string()).default([]).describe('Stages turned off in the input'),
   documents: z.number().int().nonnegative().describe('Documents in the final stage\'s output'),
+  llmUsage: z
+    .object({ requests: z.number(), promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number() })
+    .default({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 })
+    .describe('Model calls paid for by this run, summed over its stages'),
 });
 export type PipelineSummary = z.infer<typeof PipelineSummary>;
 

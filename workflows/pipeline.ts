@@ -23,6 +23,7 @@ import { shardBatch } from './shard-batch';
 import { STAGES, type ShardStageDefinition } from './stages';
 import { joinUri, stageShardPaths } from '../schemas/layout';
 import { parseWorkflowInput } from './validate';
+import { addUsage, manifestUsage, type LlmUsage } from '../schemas/llm';
 import { addNestedCounts, type NestedCounts } from '../schemas/counts';
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
@@ -101,6 +102,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     stats: carry.stats[definition.stage] ?? emptyStats(),
     details: carry.details[definition.stage],
   }));
+  const llmUsage = totalLlmUsage(carry.details);
   const report = await planning.writeRunManifest({
     workflowId,
     input: input.input,
@@ -109,6 +111,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     config: input as unknown as Record<string, unknown>,
     stages,
     finalShardUris: carry.shardUris,
+    llmUsage,
   });
   announceStage('done');
   progress.finished = true;
@@ -125,6 +128,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     stages: stages.map(({ manifestFolder: _folder, ...stage }) => stage),
     skippedStages: STAGES.filter((definition) => !definition.enabled(input)).map((definition) => definition.stage),
     documents: lastDocumentStage(enabled, stages),
+    llmUsage,
   };
 }
 
@@ -218,4 +222,14 @@ function lastDocumentStage(enabled: typeof STAGES, stages: Array<{ stage: string
     if (writesDocuments) return stages[index]!.stats.kept;
   }
   return 0;
+}
+
+/** Model usage of every stage that called a model, in the manifest's units. */
+function totalLlmUsage(details: Record<string, Record<string, unknown>>) {
+  const total = { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+  for (const stageDetails of Object.values(details)) {
+    const usage = stageDetails.llmUsage as LlmUsage | undefined;
+    if (usage && typeof usage.calls === 'number') addUsage(total, usage);
+  }
+  return manifestUsage(total);
 }

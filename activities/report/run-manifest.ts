@@ -2,7 +2,7 @@
 // trainer or a later stage reads. It lists every shard manifest of every stage, with the
 // digests of the shards that the last stage wrote.
 import { z } from 'zod';
-import { OutputFile, RunManifest } from '../../schemas/manifest';
+import { LlmUsage, OutputFile, RunManifest } from '../../schemas/manifest';
 import { StageStats } from '../../schemas/stats';
 import { joinUri, normalizeUri, storageFor } from '../storage';
 import { stageShardPaths } from '../shards/paths';
@@ -26,6 +26,7 @@ export const WriteRunManifestInput = z.object({
     }),
   ),
   finalShardUris: z.array(z.string()),
+  llmUsage: LlmUsage.prefault({}),
 });
 export type WriteRunManifestInput = z.input<typeof WriteRunManifestInput>;
 
@@ -66,7 +67,7 @@ export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise
     config: params.config,
     stages,
     finalShards: params.finalShardUris,
-    llmUsage: { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
+    llmUsage: params.llmUsage,
     createdAt: new Date().toISOString(),
   };
   const manifestUri = joinUri(outputUri, 'manifest.json');
