@@ -1,6 +1,6 @@
 // Main-content selection. Each paragraph votes for its parent and, more weakly, for the two
 // ancestors above it. The best-voted container, weighted by how little of its text is link
-// text, is the main content; this is the scheme Arc90's Readability popularised. Standfirsts,
+// text, is the main content. This is the scheme Arc90's Readability popularised. Standfirsts,
 // article sections split by figures, and structured pages such as recipes are then added.
 import { classWeight, hintWords } from './boilerplate';
 import { classAndId, collectText, elementsOf, findFirst, isTag, outermostMatches, type ChildNode, type Element, type ParentNode } from './dom';
@@ -52,8 +52,10 @@ function tagWeight(element: Element): number {
 }
 
 /**
- * Chooses the nodes that make up the main content: the best-scored container plus siblings
- * that score nearly as well. Returns `[root]` when nothing scores, so short pages keep their text.
+ * Chooses the nodes that make up the main content: the best-scored container (or a structured
+ * parent that holds far more text), the standfirst before it, and either its repeated sibling
+ * sections or the siblings that score nearly as well. Returns `[root]` when nothing scores, so
+ * short pages keep their text.
  */
 export function selectMainContent(root: Element, stats: Map<Element, TextStats>): ChildNode[] {
   const scores = new Map<Element, number>();
