@@ -53,7 +53,7 @@ function tagWeight(element: Element): number {
 
 /**
  * Chooses the nodes that make up the main content: the best-scored container (or a structured
- * parent that holds far more text), the standfirst before it, and either its repeated sibling
+ * parent that contains far more text), the standfirst before it, and either its repeated sibling
  * sections or the siblings that score nearly as well. Returns `[root]` when nothing scores, so
  * short pages keep their text.
  */
