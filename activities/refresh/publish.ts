@@ -1,6 +1,6 @@
 // The last two phases of a nightly refresh. `dedupAgainstPublished` drops new documents whose
-// normalised text a published version already has (and repeats within the new batch), writing
-// the version's document shards; `publishVersion` then writes the watermark, the version
+// normalised text a published version already has, or that repeat within the new batch, and
+// writes the version's document shards. `publishVersion` then writes the watermark, the version
 // manifest and, last, the `latest` pointer, so a reader sees a version only when it is complete.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -63,8 +63,8 @@ export async function dedupAgainstPublished(rawInput: DedupAgainstPublishedInput
   const paths = versionPaths(output, params.version);
   const shardUris = await finalShardUris(params.runManifestUri);
 
-  // NOTE: every published hash is held in memory, about 100 bytes each; a corpus of tens of
-  // millions of documents needs a sorted on-disk index instead.
+  // NOTE: every published hash is held in memory, an estimated 100 bytes each. A corpus of tens
+  // of millions of documents needs a sorted on-disk index instead.
   const published = await loadPublishedHashes(output, params.version);
   const keptHashes = new Map<string, string>();
   const stats = emptyStats();

@@ -68,9 +68,9 @@ const SAVED_FORMAT = 'protobufjs-object';
 const TO_OBJECT = { longs: String, enums: String, bytes: String, defaults: false } as const;
 
 /**
- * The form test/replay/record.ts saves: the protobufjs object of the history. The SDK's
- * historyToJSON rejects histories fetched by the client (two protobufjs copies in
- * @temporalio 1.24), so this form is used instead of proto3 JSON.
+ * Converts a history to the form test/replay/record.ts saves: its protobufjs object. In
+ * @temporalio/common 1.24, historyToJSON throws "type must be a Type" on a history fetched by
+ * the client, so proto3 JSON is not used.
  */
 export function historyToSavedObject(history: History): { format: string; history: unknown } {
   const message = temporal.api.history.v1.History.fromObject(history as Record<string, unknown>);
@@ -93,7 +93,7 @@ export function readHistoryFile(file: string): HistoryToReplay {
   return { workflowId: saved.workflowId ?? path.basename(file, '.json'), history };
 }
 
-/** The run's history and, with `children`, the histories of every child workflow it started, recursively. */
+/** Fetches the run's history and, with `children`, the histories of every child workflow it started, recursively. */
 export async function fetchHistories(client: Client, workflowId: string, options: { runId?: string; children: boolean }): Promise<HistoryToReplay[]> {
   const histories: HistoryToReplay[] = [];
   const pending: Array<{ workflowId: string; runId?: string }> = [{ workflowId, runId: options.runId }];

@@ -1,7 +1,7 @@
 // `corpusflow rerun <workflowId>`: continues a run that failed, timed out, was cancelled or was
 // terminated, once its cause is fixed. `reset` rewinds the run (Temporal reset) to the workflow
-// task that started the first activity or child workflow that failed; `fresh` starts a new run
-// with the same input. Either way finished shards are not recomputed, because every shard
+// task that started the first failed activity or child workflow. `fresh` starts a new run with
+// the same input. Either way finished shards are not recomputed, because every shard
 // activity skips a shard whose manifest matches its config hash and input sha256.
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
@@ -28,7 +28,7 @@ export interface RerunResult {
   handle: WorkflowHandle;
 }
 
-/** The id of the event that scheduled (or initiated) a failed activity or child workflow, if any. */
+/** Returns the id of the event that scheduled (or initiated) a failed activity or child workflow, if any. */
 function failedCommandEventId(event: HistoryEvent): number | undefined {
   const activity =
     event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
@@ -111,8 +111,8 @@ async function rerun(workflowId: string, options: RerunCommandOptions): Promise<
   const client = await connectClient({ startLocalServer: false });
   try {
     const result = await rerunWorkflow(client, workflowId, { mode: options.mode, newWorkflowId: options.id });
-    const how = result.mode === 'reset' ? `reset to event ${result.resetEventId} as run ${result.runId}` : `started as ${result.workflowId}`;
-    console.error(`Rerun of ${workflowId} ${how}; finished shards are reused from their manifests.\n  watch it in the Temporal UI: ${workflowUrl(client.options.namespace, result.workflowId)}`);
+    const action = result.mode === 'reset' ? `reset to event ${result.resetEventId} as run ${result.runId}` : `started as ${result.workflowId}`;
+    console.error(`Rerun of ${workflowId} ${action}; finished shards are reused from their manifests.\n  watch it in the Temporal UI: ${workflowUrl(client.options.namespace, result.workflowId)}`);
     if (!options.wait) return;
     const description = await result.handle.describe();
     if (description.type === 'pipeline') {

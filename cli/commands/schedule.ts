@@ -1,6 +1,6 @@
-// `corpusflow schedule …`: Temporal Schedules that start the nightly refresh (or any corpusflow
-// workflow) on a cron expression or an interval, with a time zone, an overlap policy (Skip by
-// default, so a long refresh never runs twice at once), a catch-up window and jitter.
+// `corpusflow schedule …`: Temporal Schedules that start the nightly refresh on a cron
+// expression or an interval, with a time zone, a catch-up window and jitter. The overlap policy
+// is Skip by default, so the schedule never starts a refresh while another one runs.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
@@ -67,7 +67,7 @@ function readJsonObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The nightly refresh input from --config and the flags that override it, validated here so a bad schedule is never created. */
+/** Builds the nightly refresh input from --config and the flags that override it, and validates it so a bad schedule is never created. */
 export function buildRefreshInput(options: Pick<ScheduleCreateOptions, 'config' | 'input' | 'output' | 'dataset' | 'exclude'>): NightlyRefreshInput {
   const merged: Record<string, unknown> = options.config ? readJsonObject(options.config) : {};
   if (options.input) merged.input = options.input;
@@ -129,7 +129,7 @@ function describeSpec(description: Pick<ScheduleDescription, 'spec'>): string {
   return parts.join(', ') || '(no times)';
 }
 
-/** The server stores cron expressions as calendars; show their non-default fields compactly. */
+/** Describes a calendar spec by its non-default fields. The server stores cron expressions as calendars. */
 function describeCalendar(calendar: object): string {
   const fields = Object.entries(calendar)
     .filter(([key, value]) => key !== 'comment' && Array.isArray(value) && value.length > 0)
