@@ -12,7 +12,7 @@ export interface PageTask {
 
 export type PageTaskResult =
   | { ok: true; text: string; title?: string; encoding: string; legacyEncoding: boolean; structure: Record<string, unknown> }
-  | { ok: false; reason: 'binary_content' | 'empty_extraction' | 'extraction_failed'; detail: string };
+  | { ok: false; reason: 'binary_content' | 'empty_extraction' | 'extraction_failed' | 'document_too_large'; detail: string };
 
 export function runPageTask(task: PageTask): PageTaskResult {
   const bytes = task.bytes instanceof Uint8Array ? task.bytes : new Uint8Array(task.bytes);
@@ -24,7 +24,8 @@ export function runPageTask(task: PageTask): PageTaskResult {
   try {
     page = extractPage(decoded.html, { url: task.url });
   } catch (error) {
-    return { ok: false, reason: 'extraction_failed', detail: (error as Error).message };
+    const reason = (error as { reason?: string }).reason === 'document_too_large' ? 'document_too_large' : 'extraction_failed';
+    return { ok: false, reason, detail: (error as Error).message };
   }
   const text = page.text.trim();
   if (text.length < task.minTextChars) {
