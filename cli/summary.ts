@@ -4,6 +4,8 @@ import type { PipelineSummary } from '../schemas/pipeline';
 
 // No colours: the summary is often piped into files and CI logs.
 const plain = { head: [], border: [] };
+// No separator line between rows, so long tables stay readable in a terminal.
+const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`;
@@ -17,13 +19,15 @@ export function renderSummary(summary: PipelineSummary): string {
   const skipped = Object.entries(summary.skippedFiles);
   if (skipped.length > 0) lines.push(`Files not read: ${skipped.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
 
-  const stages = new Table({ style: plain, head: ['stage', 'records', 'kept', 'dropped', 'kept %', 'shards from manifest'] });
+  // Shard stages reuse whole shards; corpus stages reuse individual steps (hashes, buckets, clusters).
+  const stages = new Table({ chars: compact, style: plain, head: ['stage', 'records', 'kept', 'dropped', 'kept %', 'reused from manifests'] });
   for (const stage of summary.stages) {
-    stages.push([stage.stage, stage.stats.total, stage.stats.kept, stage.stats.dropped, percent(stage.stats.kept, stage.stats.total), `${stage.manifestHits}/${stage.shards}`]);
+    const reused = stage.kind === 'corpus' ? `${stage.manifestHits} steps` : `${stage.manifestHits}/${stage.shards} shards`;
+    stages.push([stage.stage, stage.stats.total, stage.stats.kept, stage.stats.dropped, percent(stage.stats.kept, stage.stats.total), reused]);
   }
   lines.push(stages.toString());
 
-  const reasons = new Table({ style: plain, head: ['stage', 'reason', 'count', 'share of records'] });
+  const reasons = new Table({ chars: compact, style: plain, head: ['stage', 'reason', 'count', 'share of records'] });
   for (const stage of summary.stages) {
     for (const [reason, count] of Object.entries(stage.stats.droppedByReason).sort((a, b) => b[1] - a[1])) {
       reasons.push([stage.stage, `dropped: ${reason}`, count, percent(count, stage.stats.total)]);
@@ -56,9 +60,8 @@ function renderDetails(summary: PipelineSummary): string[] {
         .slice(0, 5)
         .map(([reason, count]) => `${percent(count, stage.stats.total)} ${reason}`);
       lines.push(`filter: kept ${percent(stage.stats.kept, stage.stats.total)}${dropShare.length > 0 ? `: ${dropShare.join(', ')}` : ''}`);
-      const table = new Table({ style: plain, head: ['language', 'kept', 'dropped'] });
-      for (const [language, counts] of languages) table.push([language, counts.kept ?? 0, counts.dropped ?? 0]);
-      if (table.length > 0) lines.push(table.toString());
+      const perLanguage = languages.map(([language, counts]) => `${language} ${counts.kept ?? 0}/${counts.dropped ?? 0}`);
+      if (perLanguage.length > 0) lines.push(`filter: kept/dropped by language: ${perLanguage.join(', ')}`);
     }
     if (stage.stage === 'tokenize') lines.push(`tokenize: ${Number(details.tokens ?? 0).toLocaleString('en-US')} cl100k tokens in Megatron .bin/.idx shards`);
     if (stage.stage === 'mixture') {
@@ -72,7 +75,7 @@ function renderDetails(summary: PipelineSummary): string[] {
     }
     if (stage.stage === 'decontaminate') {
       const hits = (details.hits ?? {}) as Record<string, Record<string, number>>;
-      const table = new Table({ style: plain, head: ['benchmark', 'source', 'documents removed'] });
+      const table = new Table({ chars: compact, style: plain, head: ['benchmark', 'source', 'documents removed'] });
       for (const [benchmark, bySource] of Object.entries(hits)) {
         for (const [source, count] of Object.entries(bySource)) table.push([benchmark, source, count]);
       }

@@ -158,8 +158,13 @@ export type PipelineCarry = z.infer<typeof PipelineCarry>;
 
 export const StageSummary = z.object({
   stage: z.string(),
+  kind: z.enum(['shard', 'corpus']).default('shard').describe('shard: one activity per shard; corpus: one workflow over every shard'),
   shards: z.number().int().nonnegative(),
-  manifestHits: z.number().int().nonnegative().describe('Shards or phases whose manifest already matched, so no work was done'),
+  manifestHits: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Shards (shard stages) or activity steps (corpus stages) whose manifest already matched, so no work was done'),
   stats: StageStats,
   details: z.record(z.string(), z.unknown()).optional().describe('Stage-specific results, such as decontamination hits per benchmark'),
 });

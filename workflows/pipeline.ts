@@ -96,6 +96,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
   announceStage('report');
   const stages = enabled.map((definition) => ({
     stage: definition.stage,
+    kind: definition.kind,
     manifestFolder: definition.kind === 'shard' && definition.manifestFolder ? definition.manifestFolder(input) : definition.stage,
     shards: plan.shardCount,
     manifestHits: carry.manifestHits[definition.stage] ?? 0,

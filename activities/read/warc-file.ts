@@ -59,12 +59,18 @@ async function classifyRecord(
       byteLength: bytes.length,
       rawBytes: bytes.length <= 64 * 1024 ? bytes : undefined,
       reason: 'invalid_warc_record',
-      detail: `${uri} record ${origin.recordIndex} has no WARC-Type header (first line "${record.warcHeaders.statusline}")`,
+      detail: `${uri} record ${origin.recordIndex} has a damaged header block with no readable WARC-Type (it starts with "${record.warcHeaders.statusline}"); its bytes are kept here`,
     };
   }
   if (type !== 'response') {
     await record.skipFully();
     return { kind: 'skipped', ...origin, reason: `warc_${type ?? 'unknown'}_record` };
+  }
+  // Redirects and error pages ("302 Found", "404 Not Found") are not documents.
+  const status = Number(record.httpHeaders?.statusCode ?? 200);
+  if (status < 200 || status >= 300) {
+    await record.skipFully();
+    return { kind: 'skipped', ...origin, reason: `warc_http_status_${status}` };
   }
   const contentType = record.httpHeaders?.headers.get('content-type') ?? undefined;
   if (!contentType || !HTML_TYPES.test(contentType)) {

@@ -25,8 +25,10 @@ describe('WARC reader', () => {
   it('yields the HTML responses of a real WARC.gz and counts the other records', async () => {
     const records = await collect(path.join(sharedData, 'warc/ukwa-IAH-urls-wget.warc.gz'), 'warc');
     const counts = countByKind(records);
-    expect(counts.html).toBe(11);
+    expect(counts.html).toBe(2);
     expect(counts['skipped:warc_request_record']).toBe(16);
+    expect(counts['skipped:warc_http_status_302']).toBe(7);
+    expect(counts['skipped:warc_http_status_301']).toBe(2);
     const page = records.find((record) => record.kind === 'html');
     expect(page?.kind === 'html' && page.url).toMatch(/^https?:\/\//);
   });
