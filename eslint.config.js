@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.corpusflow/', '.venv/', 'out/', 'coverage/'] },
+  { ignores: ['node_modules/', '.corpusflow/', '.venv/', 'out/', 'coverage/', '.tmp*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,7 +64,7 @@ function documentIds(output: string, shardCount: number): string[] {
 }
 
 describe('pipeline after a worker crash', () => {
-  it('finishes with the same outputs after SIGKILL and restart', async () => {
+  it('finishes with the same outputs after SIGKILL and restart', { timeout: 400_000 }, async () => {
     const prefix = uniqueTaskQueue('crash');
     const input = (output: string) => ({
       input: path.join(sharedData, 'web'),
@@ -73,6 +73,12 @@ describe('pipeline after a worker crash', () => {
       shardSizeBytes: 1,
       shardsPerChild: 4,
       heartbeatTimeoutSeconds: 5,
+      // Only extraction is compared; the later stages have their own rerun tests.
+      filter: { enabled: false },
+      exactDedup: { enabled: false },
+      nearDedup: { enabled: false },
+      decontaminate: { enabled: false },
+      tokenize: { enabled: false },
     });
 
     let worker = startWorkerProcess(prefix);
