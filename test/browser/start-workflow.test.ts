@@ -43,6 +43,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Fills the Start Workflow form of the `cpu` queue and submits it. */
+async function startFromForm(page: Page, uiUrl: string, workflowId: string, workflowType: string, input: unknown, screenshotName?: string): Promise<void> {
+  await page.goto(`${uiUrl}/namespaces/default/workflows`);
+  await page.getByRole('link', { name: 'Start Workflow' }).or(page.getByRole('button', { name: 'Start Workflow' })).first().click();
+  await page.locator('#workflowId').fill(workflowId);
+  await page.locator('#taskQueue').fill('cpu');
+  await page.locator('#workflowType').fill(workflowType);
+  await page.locator('.cm-content').first().click();
+  await page.keyboard.insertText(JSON.stringify(input, null, 2));
+  if (screenshotName) await screenshot(page, screenshotName);
+  await page.locator('button[type="button"]', { hasText: 'Start Workflow' }).click();
+}
+
 async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotsDir, name);
   await page.screenshot({ path: file });
@@ -98,15 +111,7 @@ describe.skipIf(skipWithoutChromium)('Temporal UI start workflow form', () => {
     const workflowId = 'pipeline-web-1';
     const page = browser.pages()[0] ?? (await browser.newPage());
 
-    await page.goto(`${uiUrl}/namespaces/default/workflows`);
-    await page.getByRole('link', { name: 'Start Workflow' }).or(page.getByRole('button', { name: 'Start Workflow' })).first().click();
-    await page.locator('#workflowId').fill(workflowId);
-    await page.locator('#taskQueue').fill('cpu');
-    await page.locator('#workflowType').fill('pipeline');
-    await page.locator('.cm-content').first().click();
-    await page.keyboard.insertText(JSON.stringify({ input, output }, null, 2));
-    await screenshot(page, 'start-workflow-form.png');
-    await page.locator('button[type="button"]', { hasText: 'Start Workflow' }).click();
+    await startFromForm(page, uiUrl, workflowId, 'pipeline', { input, output }, 'start-workflow-form.png');
 
     const summary = (await testEnv.client.workflow.getHandle(workflowId).result()) as PipelineSummary;
     expect(summary.inputFiles).toBe(2);
@@ -121,5 +126,22 @@ describe.skipIf(skipWithoutChromium)('Temporal UI start workflow form', () => {
     const filtered = await screenshot(page, 'workflows-by-stage.png');
 
     for (const file of [completed, filtered]) expect(readFileSync(file).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('fails an invalid input at once with the field named', async () => {
+    const workflowId = 'pipeline-invalid-1';
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await startFromForm(page, uiUrl, workflowId, 'pipeline', { shardSizeBytes: 'large' });
+
+    const error = await testEnv.client.workflow.getHandle(workflowId).result().then(
+      () => undefined,
+      (failure: Error & { cause?: Error }) => failure.cause?.message,
+    );
+    expect(error).toBe('Invalid pipeline input: shardSizeBytes: Invalid input: expected number, received string');
+
+    await page.goto(`${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+    await page.getByText(/^failed$/i).first().waitFor();
+    await page.getByText('expected number, received string').first().waitFor();
+    await screenshot(page, 'invalid-input-failure.png');
   });
 });
