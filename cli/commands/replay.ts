@@ -85,11 +85,13 @@ export function readHistoryFile(file: string): HistoryToReplay {
   } catch (error) {
     throw new UserError(`Cannot read history file ${file} as JSON: ${(error as Error).message}`);
   }
+  // Files of the form `{ workflowId, history }` hold the protobufjs object (record.ts and the
+  // workflow tests write them); a bare `{ events }` is proto3 JSON from the temporal CLI.
   const saved = json as { workflowId?: string; format?: string; history?: unknown };
   const history =
-    saved.format === SAVED_FORMAT
+    saved.format === SAVED_FORMAT || (saved.workflowId !== undefined && saved.history !== undefined)
       ? temporal.api.history.v1.History.fromObject(saved.history as Record<string, unknown>)
-      : historyFromJSON(saved.history ?? json);
+      : historyFromJSON(json);
   return { workflowId: saved.workflowId ?? path.basename(file, '.json'), history };
 }
 

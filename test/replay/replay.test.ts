@@ -9,17 +9,20 @@ import { readHistoryFile, replayHistories } from '../../cli/commands/replay';
 import * as registered from '../workflows/operations-bundle';
 import { operationsWorkflowsPath } from '../workflows/operations-workers';
 
-const historiesDir = path.resolve(import.meta.dirname, 'histories');
-const historyFiles = readdirSync(historiesDir).filter((file) => file.endsWith('.json')).sort();
+// record.ts writes test/replay/histories; the workflow tests of the model and code stages record
+// theirs (llmRequests, qualityClassifier, fimExercises, instructionReversal) in
+// test/workflows/histories. Both are replayed here against the bundle the workers run.
+const historyFolders = [path.resolve(import.meta.dirname, 'histories'), path.resolve(import.meta.dirname, '../workflows/histories')];
+const historyFiles = historyFolders.flatMap((folder) =>
+  readdirSync(folder)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => path.join(folder, file)),
+);
 const nondeterministicNightly = fileURLToPath(new URL('./nondeterministic/nightly-refresh-with-timer.ts', import.meta.url));
 
-// TODO(replay): record these too; they call a model, so record.ts needs the OpenAI stub
-// (test/support/openai-stub.ts) and the sandbox to run them. A workflow missing from both the
-// recordings and this list fails the coverage test.
-const NOT_YET_RECORDED = ['llmRequests', 'qualityClassifier', 'fimExercises', 'instructionReversal'];
-
 function workflowTypeOf(file: string): string | undefined {
-  const { history } = readHistoryFile(path.join(historiesDir, file));
+  const { history } = readHistoryFile(file);
   return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? undefined;
 }
 
@@ -28,20 +31,19 @@ describe('recorded histories', () => {
     const recorded = new Set(historyFiles.map(workflowTypeOf));
     const workflows = Object.entries(registered).filter(([, value]) => typeof value === 'function').map(([name]) => name);
     expect(workflows.length).toBeGreaterThan(2);
-    const missing = workflows.filter((workflow) => !recorded.has(workflow) && !NOT_YET_RECORDED.includes(workflow));
+    const missing = workflows.filter((workflow) => !recorded.has(workflow));
     expect(missing, 'workflows without a recorded history: record them in test/replay/record.ts').toEqual([]);
-    for (const workflow of NOT_YET_RECORDED) expect(recorded.has(workflow), `${workflow} is recorded now: remove it from NOT_YET_RECORDED`).toBe(false);
   });
 
   it('replay against the current workflow code', async () => {
-    const histories = historyFiles.map((file) => readHistoryFile(path.join(historiesDir, file)));
+    const histories = historyFiles.map(readHistoryFile);
     const outcomes = await replayHistories(histories, { workflowsPath: operationsWorkflowsPath });
     expect(outcomes).toHaveLength(historyFiles.length);
     for (const outcome of outcomes) expect(outcome.explanation).toBeUndefined();
   });
 
   it('fail against a workflow with an added timer', async () => {
-    const history = readHistoryFile(path.join(historiesDir, 'nightlyRefresh.json'));
+    const history = readHistoryFile(path.join(historyFolders[0]!, 'nightlyRefresh.json'));
     const [outcome] = await replayHistories([history], { workflowsPath: nondeterministicNightly });
     expect(outcome?.ok).toBe(false);
     expect(outcome?.explanation).toContain('the current workflow code is not deterministic with this history');
