@@ -10,3 +10,4 @@ export * from './near-dedup';
 export * from './decontaminate';
 export * from './mixture';
 export * from './midtrain';
+export * from './refresh';

@@ -8,3 +8,4 @@ export { llmRequests } from './llm-batch';
 export { qualityClassifier } from './quality-classifier';
 export { fimExercises } from './fim';
 export { instructionReversal } from './instruction-reversal';
+export { nightlyRefresh } from './nightly-refresh';
