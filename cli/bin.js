@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `corpusflow` command: registers tsx so the TypeScript sources run as they are, then starts the CLI.
+import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 register();
