@@ -13,13 +13,18 @@ async function showStatus(workflowId: string): Promise<void> {
     const status = description.status.name;
     console.log(`${workflowId}: ${status} (type ${description.type}, started ${description.startTime.toISOString()})`);
     console.log(`UI: ${workflowUrl(client.options.namespace, workflowId)}`);
+    const isPipeline = description.type === 'pipeline';
     if (status === 'RUNNING') {
-      const progress = await handle.query<PipelineProgress>('progress');
-      console.log(`stage ${progress.stage}: ${progress.shardsDone}/${progress.shardsTotal} shards, kept ${progress.kept}, dropped ${progress.dropped}, from manifest ${progress.manifestHits}`);
+      const progress = await handle.query<PipelineProgress & Record<string, unknown>>('progress').catch(() => undefined);
+      if (!progress) console.log('(this workflow answers no progress query)');
+      else if (isPipeline) console.log(`stage ${progress.stage}: ${progress.shardsDone}/${progress.shardsTotal} shards, kept ${progress.kept}, dropped ${progress.dropped}, from manifest ${progress.manifestHits}`);
+      else console.log(JSON.stringify(progress, null, 2));
       return;
     }
     if (status === 'COMPLETED') {
-      console.log(renderSummary((await handle.result()) as PipelineSummary));
+      const result = await handle.result();
+      // Other workflows (nightlyRefresh, nearDedup, ...) return their own result objects.
+      console.log(isPipeline ? renderSummary(result as PipelineSummary) : JSON.stringify(result, null, 2));
       return;
     }
     try {
