@@ -56,6 +56,16 @@ async function startFromForm(page: Page, uiUrl: string, workflowId: string, work
   await page.locator('button[type="button"]', { hasText: 'Start Workflow' }).click();
 }
 
+/** The UI sends the start request after the click returns, so poll until the server knows the run. */
+async function waitUntilStarted(testEnv: TestWorkflowEnvironment, workflowId: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    const found = await testEnv.client.workflow.getHandle(workflowId).describe().then(() => true, () => false);
+    if (found) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The UI did not start workflow ${workflowId} within 30 s of the click`);
+}
+
 async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotsDir, name);
   await page.screenshot({ path: file });
@@ -112,6 +122,7 @@ describe.skipIf(skipWithoutChromium)('Temporal UI start workflow form', () => {
     const page = browser.pages()[0] ?? (await browser.newPage());
 
     await startFromForm(page, uiUrl, workflowId, 'pipeline', { input, output }, 'start-workflow-form.png');
+    await waitUntilStarted(testEnv, workflowId);
 
     const summary = (await testEnv.client.workflow.getHandle(workflowId).result()) as PipelineSummary;
     expect(summary.inputFiles).toBe(2);
@@ -132,6 +143,7 @@ describe.skipIf(skipWithoutChromium)('Temporal UI start workflow form', () => {
     const workflowId = 'pipeline-invalid-1';
     const page = browser.pages()[0] ?? (await browser.newPage());
     await startFromForm(page, uiUrl, workflowId, 'pipeline', { shardSizeBytes: 'large' });
+    await waitUntilStarted(testEnv, workflowId);
 
     const error = await testEnv.client.workflow.getHandle(workflowId).result().then(
       () => undefined,
