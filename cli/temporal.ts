@@ -11,12 +11,22 @@ export function temporalAddress(): string {
   return readWorkerEnv().TEMPORAL_ADDRESS;
 }
 
-export function isLocalDefault(address: string): boolean {
-  return address === '127.0.0.1:7233' || address === 'localhost:7233';
+/** The port of a loopback address such as `127.0.0.1:7233`, or undefined for any other host. */
+function loopbackPort(address: string): number | undefined {
+  const match = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(address);
+  return match ? Number(match[1]) : undefined;
 }
 
+/** True for a server on this machine, which the CLI may start and serve with its own worker. */
+export function isLoopbackAddress(address: string): boolean {
+  return loopbackPort(address) !== undefined;
+}
+
+/** The Web UI address: CORPUSFLOW_UI_URL, else TEMPORAL_UI_PORT, else the dev server's default of frontend port + 1000. */
 export function uiBaseUrl(): string {
-  return process.env.CORPUSFLOW_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
+  if (process.env.CORPUSFLOW_UI_URL) return process.env.CORPUSFLOW_UI_URL;
+  const port = process.env.TEMPORAL_UI_PORT ?? String((loopbackPort(temporalAddress()) ?? 7233) + 1000);
+  return `http://localhost:${port}`;
 }
 
 export function workflowUrl(namespace: string, workflowId: string): string {
@@ -25,13 +35,15 @@ export function workflowUrl(namespace: string, workflowId: string): string {
 
 /** Starts (or reuses) the local dev server through infra/temporal-dev.sh. */
 export function ensureDevServer(): void {
-  const result = spawnSync('bash', [path.join(repoRoot, 'infra/temporal-dev.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const port = loopbackPort(temporalAddress()) ?? 7233;
+  const env = { ...process.env, TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: process.env.TEMPORAL_UI_PORT ?? String(port + 1000) };
+  const result = spawnSync('bash', [path.join(repoRoot, 'infra/temporal-dev.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env });
   if (result.status !== 0) throw new UserError('Could not start the local Temporal dev server; see the messages above.');
 }
 
 export async function connectClient(options: { startLocalServer: boolean }): Promise<Client> {
   const env = readWorkerEnv();
-  if (options.startLocalServer && isLocalDefault(env.TEMPORAL_ADDRESS)) ensureDevServer();
+  if (options.startLocalServer && isLoopbackAddress(env.TEMPORAL_ADDRESS)) ensureDevServer();
   try {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
     return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });

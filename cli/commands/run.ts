@@ -9,7 +9,7 @@ import { formatIssues } from '../../workflows/validate';
 import { runWorkers } from '../../workers/run';
 import { TASK_QUEUES, readWorkerEnv } from '../../workers/config';
 import { UserError } from '../errors';
-import { connectClient, isLocalDefault, workflowUrl } from '../temporal';
+import { connectClient, isLoopbackAddress, workflowUrl } from '../temporal';
 import { renderSummary } from '../summary';
 import { watchPipeline } from '../watch';
 
@@ -67,7 +67,7 @@ export function buildPipelineInput(options: Pick<RunOptions, 'input' | 'output' 
 }
 
 /**
- * `auto` starts a worker in this process when the server is the local dev server: the
+ * `auto` starts a worker in this process when the server is on this machine: the
  * server's poller list still shows workers that exited minutes ago, so it cannot tell us
  * whether one is really running. Extra workers on the same queue are harmless.
  */
@@ -75,7 +75,11 @@ function wantsInProcessWorker(mode: string, address: string): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   if (mode !== 'auto') throw new UserError(`Invalid --worker "${mode}": expected auto, always or never.`);
-  return isLocalDefault(address);
+  if (!isLoopbackAddress(address)) {
+    console.error(`Not starting a worker: ${address} is not on this machine. Make sure workers serve the queues, or pass --worker always.`);
+    return false;
+  }
+  return true;
 }
 
 async function runPipeline(options: RunOptions): Promise<void> {
@@ -121,7 +125,7 @@ export function runCommand(): Command {
     .option('-c, --config <file.json>', 'JSON file with pipeline options; flags override it')
     .option('--exclude <glob...>', 'glob patterns, relative to the input folder, of files to leave out')
     .option('--id <workflowId>', 'workflow id to use (default: pipeline-<time>-<random>)')
-    .option('--worker <mode>', 'auto: run a worker in this process when the server is the local dev server; always; never', 'auto')
+    .option('--worker <mode>', 'auto: run a worker in this process when the server is on this machine (loopback); always; never', 'auto')
     .option('--no-wait', 'print the workflow id and return without waiting for the result')
     .option('--no-progress', 'do not draw the progress bar')
     .action(async (options: RunOptions) => runPipeline(options));

@@ -2,10 +2,10 @@
 import { Command } from 'commander';
 import { runWorkers } from '../../workers/run';
 import { TASK_QUEUES } from '../../workers/config';
-import { ensureDevServer, isLocalDefault, temporalAddress, uiBaseUrl } from '../temporal';
+import { ensureDevServer, isLoopbackAddress, temporalAddress, uiBaseUrl } from '../temporal';
 
 async function up(options: { worker: boolean }): Promise<void> {
-  if (isLocalDefault(temporalAddress())) ensureDevServer();
+  if (isLoopbackAddress(temporalAddress())) ensureDevServer();
   console.error(`Temporal Web UI: ${uiBaseUrl()}`);
   if (!options.worker) return;
   console.error('Starting an all-in-one worker (queues cpu, llm, sandbox, launcher); stop it with Ctrl-C.');

@@ -32,3 +32,19 @@ describe('README configuration table', () => {
     expect(readme).toContain(`| \`extract.maxRecordBytes\` | \`${defaults.extract.maxRecordBytes}\``);
   });
 });
+
+describe('README model endpoint example', () => {
+  it('parses as a pipeline input and an llm config', async () => {
+    const { LlmConfig } = await import('../../schemas/llm');
+    const { CodeWithTests } = await import('../../activities/fim/schema');
+    const block = /```json\n(\{\n {2}"fim"[\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block, 'README lacks the fim config example').toBeDefined();
+    const config = JSON.parse(block!) as { fim: { options: { llm: unknown } } };
+    expect(PipelineInput.safeParse({ input: '/data', ...config }).success).toBe(true);
+    expect(LlmConfig.safeParse(config.fim.options.llm).error?.issues).toBeUndefined();
+
+    const line = /`(\{"id": "add-1".*?\})`/.exec(readme)?.[1];
+    expect(line, 'README lacks the code_with_tests example line').toBeDefined();
+    expect(CodeWithTests.safeParse(JSON.parse(line!)).error?.issues).toBeUndefined();
+  });
+});
