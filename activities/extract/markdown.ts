@@ -31,16 +31,28 @@ const BLOCKS = new Set([
 class Output {
   readonly blocks: string[] = [];
   private line = '';
+  /** True right after inline math, whose rendered spacing often comes from CSS, not from the HTML. */
+  private afterInlineMath = false;
 
   appendText(text: string): void {
     let collapsed = text.replace(/[ \t\n\r\f\u00a0\u200b]+/g, ' ');
     if (collapsed === '') return;
     if (collapsed.startsWith(' ') && (this.line === '' || /[ \n]$/.test(this.line))) collapsed = collapsed.slice(1);
+    if (this.afterInlineMath && /^[\p{L}\p{N}]/u.test(collapsed)) collapsed = ' ' + collapsed;
+    this.afterInlineMath = false;
     this.line += collapsed;
+  }
+
+  /** Appends inline math, keeping it apart from a word that touches it in the HTML (`$k$ heads`, not `$k$heads`). */
+  appendInlineMath(text: string): void {
+    if (/[\p{L}\p{N}]$/u.test(this.line)) this.line += ' ';
+    this.line += text;
+    this.afterInlineMath = true;
   }
 
   /** Appends text that must keep its characters (inline math, inline code). */
   appendRaw(text: string): void {
+    this.afterInlineMath = false;
     this.line += text;
   }
 
@@ -110,7 +122,7 @@ export class MarkdownRenderer {
     const math = renderMath(marker);
     this.counts.mathCount += 1;
     if (math.display) out.pushBlock(math.text);
-    else out.appendRaw(math.text.replace(/\s*\n\s*/g, ' '));
+    else out.appendInlineMath(math.text.replace(/\s*\n\s*/g, ' '));
   }
 
   private renderPre(pre: Element, out: Output): void {
