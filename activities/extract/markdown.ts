@@ -50,7 +50,7 @@ class Output {
     this.afterInlineMath = true;
   }
 
-  /** Appends text that must keep its characters (inline math, inline code). */
+  /** Appends text that must keep its characters, such as inline code. */
   appendRaw(text: string): void {
     this.afterInlineMath = false;
     this.line += text;
