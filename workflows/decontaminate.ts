@@ -7,6 +7,7 @@ import { DecontaminateBatchInput, DecontaminateInput, addHits } from '../schemas
 import type { DecontaminateBatchOutput, DecontaminateOptions, DecontaminateOutput } from '../schemas/decontaminate';
 import { addStats, emptyStats } from '../schemas/stats';
 import { parseWorkflowInput } from './validate';
+import { forEachLimited } from './for-each-limited';
 
 const NON_RETRYABLE = ['InvalidDocument', 'InvalidBenchmarkConfig', 'InvalidBenchmarkFile'];
 const CHILDREN_IN_FLIGHT = 4;
@@ -19,18 +20,6 @@ function activitiesFor(options: DecontaminateOptions) {
     heartbeatTimeout: '5 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
   });
-}
-
-async function forEachLimited(count: number, limit: number, work: (item: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const item = next;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
 }
 
 function emptyBatchOutput(): DecontaminateBatchOutput {

@@ -8,6 +8,7 @@ import { ExactDedupBatchInput, ExactDedupInput } from '../schemas/exact-dedup';
 import type { ExactDedupBatchOutput, ExactDedupOptions, ExactDedupOutput } from '../schemas/exact-dedup';
 import { addStats, emptyStats } from '../schemas/stats';
 import { parseWorkflowInput } from './validate';
+import { forEachLimited } from './for-each-limited';
 
 const NON_RETRYABLE = ['InvalidDocument', 'ExactDedupDropListMismatch'];
 // Children run at most this many at once; each keeps `concurrency` activities in flight.
@@ -31,19 +32,6 @@ function activitiesFor(options: ExactDedupOptions) {
     retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
   return { perShard, whole };
-}
-
-/** Runs `work` over `count` items with at most `limit` in flight; deterministic under replay. */
-async function forEachLimited(count: number, limit: number, work: (item: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const item = next;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
 }
 
 function emptyBatchOutput(): ExactDedupBatchOutput {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TokenLogprobs } from '../../schemas/llm';
 import { joinUri, storageFor } from '../storage';
 import type { Storage } from '../storage';
+import { canonicalJson } from '../manifest/hash';
 
 export const CachedReply = z.object({
   key: z.string(),
@@ -53,19 +54,4 @@ export async function writeCachedReply(cacheUri: string, entry: CachedReply, sto
   const uri = cacheEntryUri(cacheUri, entry.key);
   const store = storage ?? (await storageFor(uri));
   await store.write(uri, JSON.stringify(entry));
-}
-
-function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
-    entries.sort(([a], [b]) => compareStrings(a, b));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

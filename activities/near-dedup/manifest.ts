@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { StageStats } from '../../schemas/stats';
 import { storageFor } from '../storage';
+import { canonicalJson } from '../manifest/hash';
 
 /** Bumped when a change to the code alters the bytes a stage writes for the same input. */
 export const CODE_VERSION = 'near-dedup-decontaminate/3';
@@ -28,18 +29,6 @@ export const StageManifest = z.object({
   createdAt: z.string(),
 });
 export type StageManifest = z.infer<typeof StageManifest>;
-
-/** Stable JSON: object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export function configHash(config: unknown): string {
   return createHash('sha256').update(canonicalJson(config)).digest('hex');
