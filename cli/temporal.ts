@@ -11,7 +11,7 @@ export function temporalAddress(): string {
   return readWorkerEnv().TEMPORAL_ADDRESS;
 }
 
-/** The port of a loopback address such as `127.0.0.1:7233`, or undefined for any other host. */
+/** Returns the port of a loopback address such as `127.0.0.1:7233`, or undefined for any other host. */
 function loopbackPort(address: string): number | undefined {
   const match = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(address);
   return match ? Number(match[1]) : undefined;
@@ -22,7 +22,7 @@ export function isLoopbackAddress(address: string): boolean {
   return loopbackPort(address) !== undefined;
 }
 
-/** The Web UI address: CORPUSFLOW_UI_URL, else TEMPORAL_UI_PORT, else the dev server's default of frontend port + 1000. */
+/** Returns the Web UI address: CORPUSFLOW_UI_URL, else TEMPORAL_UI_PORT, else the dev server's default of frontend port + 1000. */
 export function uiBaseUrl(): string {
   if (process.env.CORPUSFLOW_UI_URL) return process.env.CORPUSFLOW_UI_URL;
   const port = process.env.TEMPORAL_UI_PORT ?? String((loopbackPort(temporalAddress()) ?? 7233) + 1000);

@@ -141,7 +141,7 @@ export const PipelineInput = z
   .strict();
 export type PipelineInput = z.infer<typeof PipelineInput>;
 
-/** Where a continued-as-new pipeline picks up: the plan, the stage in progress and its totals so far. */
+/** State a continued-as-new pipeline resumes from: the plan, the stage in progress and its totals so far. */
 export const PipelineCarry = z.object({
   plan: PlanShardsOutput,
   configHashes: z.record(z.string(), z.string()),

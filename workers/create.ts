@@ -48,6 +48,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const { env, queue } = options;
   const taskQueue = `${env.CORPUSFLOW_TASK_QUEUE_PREFIX}${queue}`;
   const hostsWorkflows = queue === 'cpu';
+  let workflowCode: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = {};
+  if (hostsWorkflows) {
+    workflowCode = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
+  }
   return Worker.create({
     connection: options.connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -55,7 +59,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: await activitiesFor(queue, env),
     maxConcurrentActivityTaskExecutions: activityConcurrency(env, queue),
     maxConcurrentWorkflowTaskExecutions: hostsWorkflows ? Math.min(env.CORPUSFLOW_WORKFLOW_CONCURRENCY, 200) : undefined,
-    ...(hostsWorkflows ? (options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }) : {}),
+    ...workflowCode,
     // Shard activities heartbeat; give them time to finish their current file on shutdown.
     shutdownGraceTime: '30 seconds',
   });

@@ -158,7 +158,7 @@ async function startRun(input: PipelineInput): Promise<PipelineCarry> {
 
 /**
  * Runs a shard stage's children from shard `start` on. Returns true when it stopped early
- * because this run started `maxChildrenPerRun` children; `carry.nextShard` says where to go on.
+ * because this run started `maxChildrenPerRun` children, and then `carry.nextShard` records where to continue.
  */
 async function runShardStage(
   definition: ShardStageDefinition,

@@ -38,7 +38,7 @@ export interface CorpusStageDefinition {
   stage: string;
   /** True for stages whose output is not the document dataset (mixture, code exercises). */
   sideOutput?: boolean;
-  /** Why the stage is off, logged once per run when `enabled` is false. */
+  /** Reason the stage is off, logged once per run when `enabled` is false. */
   disabledReason?: string;
   enabled: (input: PipelineInput) => boolean;
   options: (input: PipelineInput) => unknown;

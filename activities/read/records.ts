@@ -1,4 +1,4 @@
-// What the input readers yield: one entry per record found in an input file.
+// Records yielded by the input readers, one per record found in an input file.
 import type { RejectionReason } from '../../schemas/document';
 
 interface RecordOrigin {
@@ -49,8 +49,8 @@ export type InputRecord = HtmlInputRecord | TextInputRecord | RejectedInputRecor
 export interface ReaderOptions {
   /** Records larger than this are rejected as document_too_large without being loaded. */
   maxRecordBytes: number;
-  /** JSONL field that holds the document text. */
+  /** JSONL field that contains the document text. */
   textField: string;
-  /** Optional JSONL field that holds a document id to keep in metadata. */
+  /** Optional JSONL field that contains a document id to keep in metadata. */
   idField?: string;
 }

@@ -6,6 +6,8 @@ import { WARCParser } from 'warcio';
 import { storageFor } from '../storage';
 import type { InputRecord, ReaderOptions } from './records';
 
+/** Largest damaged record whose bytes are copied into the rejected record. */
+const MAX_RAW_KEPT = 64 * 1024;
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)/i;
 
 export async function* readWarcFile(uri: string, options: ReaderOptions): AsyncIterable<InputRecord> {
@@ -49,34 +51,26 @@ async function classifyRecord(
   uri: string,
 ): Promise<InputRecord> {
   const type = record.warcType;
-  if (!type) {
-    // A damaged header block (for example a record that starts inside the previous one's
-    // payload) has no WARC-Type; keep its bytes so nothing is lost.
-    const bytes = await record.readFully(false);
-    return {
-      kind: 'rejected',
-      ...origin,
-      byteLength: bytes.length,
-      rawBytes: bytes.length <= 64 * 1024 ? bytes : undefined,
-      reason: 'invalid_warc_record',
-      detail: `${uri} record ${origin.recordIndex} has a damaged header block with no readable WARC-Type (it starts with "${record.warcHeaders.statusline}"); its bytes are kept here`,
-    };
-  }
+  if (!type) return rejectDamagedRecord(record, origin, options, uri);
+
   if (type !== 'response') {
     await record.skipFully();
-    return { kind: 'skipped', ...origin, reason: `warc_${type ?? 'unknown'}_record` };
+    return { kind: 'skipped', ...origin, reason: `warc_${type}_record` };
   }
+
   // Redirects and error pages ("302 Found", "404 Not Found") are not documents.
   const status = Number(record.httpHeaders?.statusCode ?? 200);
   if (status < 200 || status >= 300) {
     await record.skipFully();
     return { kind: 'skipped', ...origin, reason: `warc_http_status_${status}` };
   }
+
   const contentType = record.httpHeaders?.headers.get('content-type') ?? undefined;
   if (!contentType || !HTML_TYPES.test(contentType)) {
     await record.skipFully();
     return { kind: 'skipped', ...origin, reason: 'warc_non_html_response' };
   }
+
   const length = record.warcContentLength;
   if (length > options.maxRecordBytes) {
     await record.skipFully();
@@ -88,6 +82,7 @@ async function classifyRecord(
       detail: `${uri} record ${origin.recordIndex} (${record.warcTargetURI ?? 'no URL'}) is ${length} bytes, over the limit of ${options.maxRecordBytes} bytes (option maxRecordBytes)`,
     };
   }
+
   const bytes = await record.readFully(true);
   return {
     kind: 'html',
@@ -96,6 +91,35 @@ async function classifyRecord(
     url: record.warcTargetURI ?? undefined,
     contentType,
     warcRecordId: record.warcHeader('WARC-Record-ID') ?? undefined,
+  };
+}
+
+/**
+ * Rejects a record whose header block is damaged (for example one that starts inside the
+ * previous record's payload), so it has no WARC-Type. Its bytes are kept when at most 64 KiB;
+ * otherwise its byte offset and length point at them in the input file.
+ */
+async function rejectDamagedRecord(
+  record: NonNullable<Awaited<ReturnType<WARCParser['parse']>>>,
+  origin: { inputUri: string; recordIndex: number; byteOffset: number },
+  options: ReaderOptions,
+  uri: string,
+): Promise<InputRecord> {
+  const declared = record.warcContentLength;
+  const tooLarge = declared > options.maxRecordBytes;
+  const bytes = tooLarge ? undefined : await record.readFully(false);
+  if (tooLarge) await record.skipFully();
+  const byteLength = bytes?.length ?? declared;
+  const kept = bytes && bytes.length <= MAX_RAW_KEPT ? bytes : undefined;
+  return {
+    kind: 'rejected',
+    ...origin,
+    byteLength,
+    rawBytes: kept,
+    reason: 'invalid_warc_record',
+    detail:
+      `${uri} record ${origin.recordIndex} has a damaged header block with no readable WARC-Type (it starts with "${record.warcHeaders.statusline}"); ` +
+      (kept ? 'its bytes are kept in rawBytes' : `its ${byteLength} bytes stay in the input file, in this record`),
   };
 }
 

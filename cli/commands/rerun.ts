@@ -63,7 +63,7 @@ export function findResetEventId(events: HistoryEvent[]): number {
 
 async function resetRun(client: Client, workflowId: string, runId: string, events: HistoryEvent[]): Promise<RerunResult> {
   const resetEventId = findResetEventId(events);
-  // protobufjs encodes a plain number where the generated type asks for a Long.
+  // protobufjs encodes a plain number where the generated type expects a Long.
   const request = {
     namespace: client.options.namespace,
     workflowExecution: { workflowId, runId },
@@ -90,7 +90,9 @@ async function startFresh(client: Client, workflowId: string, events: HistoryEve
 export async function rerunWorkflow(client: Client, workflowId: string, options: { mode: RerunMode; newWorkflowId?: string }): Promise<RerunResult> {
   const { handle, description } = await describeRun(client, workflowId);
   const status = description.status.name;
-  const mode = options.mode === 'auto' ? (status === 'COMPLETED' ? 'fresh' : 'reset') : options.mode;
+  // auto: a completed run can only be repeated fresh; a failed or cancelled one is reset.
+  let mode = options.mode;
+  if (mode === 'auto') mode = status === 'COMPLETED' ? 'fresh' : 'reset';
   if (mode === 'reset' && !RERUNNABLE.includes(status)) {
     throw new UserError(`Run ${workflowId} is ${status}; only a run that ended ${RERUNNABLE.join(', ')} can be reset. Use --mode fresh to start a new run with the same input.`);
   }

@@ -16,7 +16,7 @@ async function showStatus(workflowId: string): Promise<void> {
     const isPipeline = description.type === 'pipeline';
     if (status === 'RUNNING') {
       const progress = await handle.query<PipelineProgress & Record<string, unknown>>('progress').catch(() => undefined);
-      if (!progress) console.log('(this workflow answers no progress query)');
+      if (!progress) console.log('(this workflow type has no progress query)');
       else if (isPipeline) console.log(`stage ${progress.stage}: ${progress.shardsDone}/${progress.shardsTotal} shards, kept ${progress.kept}, dropped ${progress.dropped}, from manifest ${progress.manifestHits}`);
       else console.log(JSON.stringify(progress, null, 2));
       return;

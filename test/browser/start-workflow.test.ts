@@ -56,7 +56,7 @@ async function startFromForm(page: Page, uiUrl: string, workflowId: string, work
   await page.locator('button[type="button"]', { hasText: 'Start Workflow' }).click();
 }
 
-/** The UI sends the start request after the click returns, so poll until the server knows the run. */
+/** The UI sends the start request after the click returns, so poll until the server has recorded the run. */
 async function waitUntilStarted(testEnv: TestWorkflowEnvironment, workflowId: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     const found = await testEnv.client.workflow.getHandle(workflowId).describe().then(() => true, () => false);

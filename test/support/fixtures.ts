@@ -10,7 +10,7 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `corpusflow-${prefix}-`));
 }
 
-/** The first `bytes` bytes of a real WARC.gz: the download broke off inside a gzip member. */
+/** Returns the first `bytes` bytes of a real WARC.gz, as if the download broke off inside a gzip member. */
 export function truncatedWarc(bytes: number): Buffer {
   return readFileSync(path.join(sharedData, 'warc/dolma-sample-0000.warc.gz')).subarray(0, bytes);
 }
@@ -21,7 +21,7 @@ export const PNG_BYTES = Buffer.from(
 );
 
 /**
- * A folder with two real pages, a binary file named .html, a Latin-1 page without a charset,
+ * Creates a folder with two real pages, a binary file named .html, a Latin-1 page without a charset,
  * a truncated WARC.gz, a JSONL file with good and bad lines, a broken symlink and a .txt file.
  */
 export function messyInputFolder(): string {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputFile, type InputRecord } from '../../../activities/read';
+import type { HtmlInputRecord, RejectedInputRecord } from '../../../activities/read/records';
 import { sharedData, tempDir, truncatedWarc, PNG_BYTES } from '../../support/fixtures';
 
 const options = { maxRecordBytes: 1024 * 1024, textField: 'text', idField: 'id' };
@@ -10,6 +11,10 @@ async function collect(file: string, format: 'html' | 'warc' | 'jsonl', size = 0
   const records: InputRecord[] = [];
   for await (const record of readInputFile({ uri: file, size, format }, options)) records.push(record);
   return records;
+}
+
+function isRejected(record: InputRecord): record is RejectedInputRecord {
+  return record.kind === 'rejected';
 }
 
 function countByKind(records: InputRecord[]): Record<string, number> {
@@ -29,8 +34,8 @@ describe('WARC reader', () => {
     expect(counts['skipped:warc_request_record']).toBe(16);
     expect(counts['skipped:warc_http_status_302']).toBe(7);
     expect(counts['skipped:warc_http_status_301']).toBe(2);
-    const page = records.find((record) => record.kind === 'html');
-    expect(page?.kind === 'html' && page.url).toMatch(/^https?:\/\//);
+    const page = records.find((record): record is HtmlInputRecord => record.kind === 'html');
+    expect(page?.url).toMatch(/^https?:\/\//);
   });
 
   it('keeps the records before the break of a truncated WARC.gz', async () => {
@@ -38,18 +43,18 @@ describe('WARC reader', () => {
     const file = path.join(dir, 'cut.warc.gz');
     writeFileSync(file, truncatedWarc(60_000));
     const records = await collect(file, 'warc');
-    const rejected = records.filter((record) => record.kind === 'rejected');
+    const rejected = records.filter(isRejected);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ reason: 'truncated_input' });
-    expect(rejected[0]!.kind === 'rejected' && rejected[0]!.detail).toContain('cut.warc.gz');
+    expect(rejected[0]?.detail).toContain('cut.warc.gz');
     expect(records.filter((record) => record.kind === 'html').length).toBeGreaterThan(3);
   });
 
   it('rejects a record whose header block is damaged', async () => {
     const records = await collect(path.join(sharedData, 'warc/ukwa-IAH-20080430204825-00000-blackbook-truncated.warc.gz'), 'warc');
-    const damaged = records.find((record) => record.kind === 'rejected');
+    const damaged = records.find(isRejected);
     expect(damaged).toMatchObject({ reason: 'invalid_warc_record', recordIndex: 2 });
-    expect(damaged?.kind === 'rejected' && damaged.rawBytes?.length).toBeGreaterThan(0);
+    expect(damaged?.rawBytes?.length).toBeGreaterThan(0);
   });
 });
 
@@ -73,11 +78,12 @@ describe('JSONL reader', () => {
       'rejected:missing_text_field': 1,
       'rejected:invalid_text_field': 2,
     });
-    const broken = records.find((record) => record.kind === 'rejected' && record.reason === 'invalid_json');
-    expect(broken?.kind === 'rejected' && broken.detail).toContain('docs.jsonl line 3');
-    expect(broken?.kind === 'rejected' && broken.raw).toBe('{"text": broken}');
-    const utf8 = records.find((record) => record.kind === 'rejected' && record.detail.includes('UTF-8'));
-    expect(utf8?.kind === 'rejected' && Buffer.from(utf8.rawBytes!).includes(0xe9)).toBe(true);
+    const broken = records.filter(isRejected).find((record) => record.reason === 'invalid_json');
+    expect(broken?.detail).toContain('docs.jsonl line 3');
+    expect(broken?.raw).toBe('{"text": broken}');
+    const utf8 = records.filter(isRejected).find((record) => record.detail.includes('UTF-8'));
+    expect(utf8?.rawBytes).toBeDefined();
+    expect(Buffer.from(utf8!.rawBytes!).includes(0xe9)).toBe(true);
     expect(records.at(-1)).toMatchObject({ kind: 'text', sourceId: 'y', recordIndex: 6 });
   });
 
