@@ -1,7 +1,7 @@
-// The `filterShard` activity: runs the quality filter (language ID, Gopher, C4, FineWeb and
-// corruption rules) over one document shard in worker threads, writes kept documents with
-// their filter metadata, rejected ones with every failed rule and its measured value, and the
-// shard manifest with counts per rule and per language.
+// The `filterShard` activity runs the quality filter (language ID, Gopher, C4, FineWeb and
+// corruption rules) over one document shard in worker threads. It writes kept documents with
+// their filter metadata, and rejected ones with every failed rule and its measured value.
+// The shard manifest adds counts per rule and per language.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Piscina } from 'piscina';

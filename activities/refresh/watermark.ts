@@ -1,7 +1,6 @@
-// The `selectNewInputs` activity: finds the input files that no published version has processed
-// yet, by comparing the input folder with the watermark of the latest version, and stages
-// copies of them (under their relative paths, so document ids match a full run) as the
-// pipeline's input.
+// The `selectNewInputs` activity finds the input files that no published version has processed
+// yet, by comparing the input folder with the watermark of the latest version. It stages copies
+// of them as the pipeline's input, under their relative paths so document ids match a full run.
 import { existsSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
