@@ -115,7 +115,7 @@ function signedByAuthors(group: Element[]): boolean {
   return signed >= group.length * 0.6 && distinctAuthors !== 1;
 }
 
-/** The parent of the post, or of the chain of single-child wrappers around it. */
+/** Returns the parent of the post, or of the chain of single-child wrappers around it. */
 function postContainer(post: Element, root: Element): Element | undefined {
   let unit = post;
   for (let hops = 0; hops < 3; hops++) {

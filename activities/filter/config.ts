@@ -162,7 +162,7 @@ const RuleSets = z.object({
 });
 
 // `.partial()` would keep each field's default and so reset every threshold a language does
-// not mention; an override needs the same fields with the defaults removed.
+// not mention. An override therefore needs the same fields with the defaults removed.
 function withoutDefaults<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
   const fields = Object.entries(schema.shape).map(([key, field]) => {
     const inner = field instanceof z.ZodDefault ? field.unwrap() : field;

@@ -26,7 +26,7 @@ import { fillGuess, stripCodeFence } from './spans';
 
 const STAGE = 'fim';
 
-/** The prepare phase's summary when it wrote to the same folder, for the stage manifest. */
+/** Reads the prepare phase's summary, when it wrote to the same folder, for the stage manifest. */
 export async function readPrepareSummary(uri: string): Promise<unknown> {
   const storage = await storageFor(uri);
   if (!(await storage.stat(uri))) return undefined;

@@ -1,5 +1,5 @@
 // Cluster selection, pure. Candidate pairs whose estimated similarity reaches the threshold are
-// joined with union-find; inside each component the documents are taken in keep-rule order and
+// joined with union-find. Inside each component the documents are taken in keep-rule order, and
 // each one is removed only when it is similar enough to a document already kept. Every removed
 // document is therefore within the threshold of its recorded kept document, so documents that
 // share only boilerplate cannot be chained into one cluster through intermediate neighbours.

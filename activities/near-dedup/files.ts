@@ -24,7 +24,7 @@ export interface ShardWorkPaths {
   manifest: string;
 }
 
-/** Where the signature phase writes one shard's work files inside `folderUri`. */
+/** Returns where the signature phase writes one shard's work files inside `folderUri`. */
 export function shardWorkPaths(folderUri: string, shardIndex: number): ShardWorkPaths {
   const name = shardName(shardIndex);
   return {
@@ -73,7 +73,7 @@ export function decodeSignatures(bytes: Buffer, uri: string): SignatureTable {
   return { documents, hashes, values: words.subarray(HEADER_WORDS, HEADER_WORDS + documents * hashes) };
 }
 
-/** One signature of a decoded table, without copying. */
+/** Returns one signature of a decoded table, without copying. */
 export function signatureAt(table: SignatureTable, documentIndex: number): Uint32Array {
   return table.values.subarray(documentIndex * table.hashes, (documentIndex + 1) * table.hashes);
 }

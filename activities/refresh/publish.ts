@@ -175,7 +175,7 @@ async function writeWatermark(output: string, previousVersion: number, selection
   return writer.close();
 }
 
-/** The staged inputs are copies of input files; the watermark keeps their paths and sha256. */
+/** Deletes the staged copies of the input files. The watermark keeps their paths and sha256. */
 async function removeStagedInput(stagedInput: string): Promise<void> {
   const storage = await storageFor(stagedInput);
   for await (const object of storage.list(stagedInput)) await storage.delete(object.uri);

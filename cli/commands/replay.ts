@@ -85,8 +85,8 @@ export function readHistoryFile(file: string): HistoryToReplay {
   } catch (error) {
     throw new UserError(`Cannot read history file ${file} as JSON: ${(error as Error).message}`);
   }
-  // Files of the form `{ workflowId, history }` hold the protobufjs object (record.ts and the
-  // workflow tests write them); a bare `{ events }` is proto3 JSON from the temporal CLI.
+  // Files of the form `{ workflowId, history }` contain the protobufjs object, as record.ts and
+  // the workflow tests write them. A bare `{ events }` is proto3 JSON from the temporal CLI.
   const saved = json as { workflowId?: string; format?: string; history?: unknown };
   const history =
     saved.format === SAVED_FORMAT || (saved.workflowId !== undefined && saved.history !== undefined)

@@ -59,7 +59,7 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-/** Every page in the manifest with its recorded language, extracted text and full text. */
+/** Loads every page in the manifest with its recorded language, extracted text and full text. */
 export function loadSamplePages(): SamplePage[] {
   const rows = readFileSync(join(DATA_DIR, 'manifest.jsonl'), 'utf8')
     .split('\n')

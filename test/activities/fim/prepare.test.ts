@@ -58,7 +58,7 @@ describe('prepareFimExercises', { timeout: 60_000 }, () => {
   });
 
   it('reuses the stored summary on a retry', async () => {
-    // With its input gone, only the stored summary can answer the second call.
+    // With its input gone, only the stored summary can serve the second call.
     await rm(path.join(folder, 'input.jsonl'));
     const again = await prepareFimExercises(runner, { inputUri: path.join(folder, 'input.jsonl'), outputUri: path.join(folder, 'out') });
 
