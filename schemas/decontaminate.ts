@@ -1,6 +1,7 @@
 // Boundaries of the benchmark decontamination stage. Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { StageStats } from './stats';
+import { ShardFolder, ShardSet } from './shard-set';
 
 export const BenchmarkFormat = z.enum(['jsonl', 'jsonl.gz', 'json', 'parquet', 'csv']);
 export type BenchmarkFormat = z.infer<typeof BenchmarkFormat>;
@@ -57,12 +58,19 @@ export const DecontaminateOptions = z.object({
   maxMatchesPerDocument: z.number().int().min(1).default(10).describe('Matches listed in the report per document'),
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
+  maxChildrenPerRun: z
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .describe('Batch child workflows one run starts before it continues as new, which bounds its event history'),
   taskQueue: z.string().optional().describe('Queue of the activities and child workflows; the workflow\'s own queue (cpu) when unset'),
 });
 export type DecontaminateOptions = z.infer<typeof DecontaminateOptions>;
 
 export const DecontaminateInput = z.object({
-  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards'),
+  shards: ShardSet.optional().describe('The document shards: a folder and a count, or a list; takes precedence over shardUris'),
+  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, when shards is unset'),
   outputUri: z.string().default('.corpusflow/decontaminate').describe('Folder for this stage'),
   options: DecontaminateOptions.prefault({}),
 });
@@ -159,14 +167,15 @@ export const WriteDecontaminationManifestInput = z.object({
 export type WriteDecontaminationManifestInput = z.input<typeof WriteDecontaminationManifestInput>;
 
 export const DecontaminateOutput = z.object({
-  shardUris: z.array(z.string()),
-  rejectedUris: z.array(z.string()),
-  reportUris: z.array(z.string()),
+  shards: ShardFolder.describe('Kept documents, shard i of the input at shard i'),
+  rejected: ShardFolder.describe('Removed documents as rejected records'),
+  reports: ShardFolder.describe('Audit report shards: one line per removed document with its matches'),
   stats: StageStats,
   hits: HitCounts,
   benchmarks: z.array(z.string()).describe('Benchmark sets the documents were decontaminated against'),
   manifestUri: z.string(),
   manifestHits: z.number().int().nonnegative(),
+  continuedRuns: z.number().int().nonnegative().describe('Times the workflow continued as new'),
 });
 export type DecontaminateOutput = z.infer<typeof DecontaminateOutput>;
 
@@ -183,14 +192,25 @@ export type DecontaminateBatchInput = z.infer<typeof DecontaminateBatchInput>;
 
 export const DecontaminateBatchOutput = z.object({
   documents: z.number().int().nonnegative(),
-  shardUris: z.array(z.string()),
-  rejectedUris: z.array(z.string()),
-  reportUris: z.array(z.string()),
   stats: StageStats,
   hits: HitCounts,
   skipped: z.number().int().nonnegative(),
 });
 export type DecontaminateBatchOutput = z.infer<typeof DecontaminateBatchOutput>;
+
+/** Where a continued-as-new `decontaminate` resumes: the phase, its next batch and the totals so far. */
+export const DecontaminateCarry = z.object({
+  phase: z.enum(['scan', 'common', 'removal']),
+  nextBatch: z.number().int().nonnegative(),
+  index: BuildBenchmarkIndexOutput,
+  documents: z.number().int().nonnegative(),
+  common: FindCommonNgramsOutput.optional(),
+  stats: StageStats,
+  hits: HitCounts,
+  skipped: z.number().int().nonnegative(),
+  continuedRuns: z.number().int().nonnegative(),
+});
+export type DecontaminateCarry = z.infer<typeof DecontaminateCarry>;
 
 /** Adds `source` hit counts into `target` in place. */
 export function addHits(target: HitCounts, source: HitCounts): HitCounts {

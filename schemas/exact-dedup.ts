@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FileDigest } from './manifest';
 import { StageStats } from './stats';
+import { ShardFolder, ShardSet } from './shard-set';
 
 export const ExactDedupOptions = z.object({
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
@@ -13,15 +14,16 @@ export const ExactDedupOptions = z.object({
 export type ExactDedupOptions = z.infer<typeof ExactDedupOptions>;
 
 export const ExactDedupInput = z.object({
-  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, in corpus order'),
+  shards: ShardSet.optional().describe('The document shards in corpus order: a folder and a count, or a list; takes precedence over shardUris'),
+  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, in corpus order, when shards is unset'),
   outputUri: z.string().default('.corpusflow/exact-dedup').describe('Folder for this stage'),
   options: ExactDedupOptions.prefault({}),
 });
 export type ExactDedupInput = z.input<typeof ExactDedupInput>;
 
 export const ExactDedupOutput = z.object({
-  shardUris: z.array(z.string()).describe('Deduplicated shards, one per input shard, same order'),
-  rejectedUris: z.array(z.string()),
+  shards: ShardFolder.describe('Deduplicated shards, one per input shard, same order'),
+  rejected: ShardFolder,
   stats: StageStats,
   duplicates: z.number().int().nonnegative(),
   manifestHits: z.number().int().nonnegative().describe('Activities that found a matching manifest and skipped their work'),
@@ -122,8 +124,6 @@ export const ExactDedupBatchInput = z.object({
 export type ExactDedupBatchInput = z.input<typeof ExactDedupBatchInput>;
 
 export const ExactDedupBatchOutput = z.object({
-  shardUris: z.array(z.string()),
-  rejectedUris: z.array(z.string()),
   stats: StageStats,
   documents: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative().describe('Activities that found a matching manifest'),

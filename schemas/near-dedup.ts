@@ -1,6 +1,7 @@
 // Boundaries of the near-duplicate stage (MinHash LSH). Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { StageStats } from './stats';
+import { ShardFolder, ShardSet } from './shard-set';
 
 export const ShingleOptions = z.object({
   kind: z.enum(['word', 'char']).default('word').describe('"char" for scripts without spaces, such as Chinese, Japanese and Thai'),
@@ -28,6 +29,12 @@ export const NearDedupOptions = z.object({
   qualityScoreField: z.string().default('qualityScore').describe('Document metadata key of the quality score used to pick the kept document'),
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
+  maxChildrenPerRun: z
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .describe('Batch child workflows one run starts before it continues as new, which bounds its event history'),
   taskQueue: z.string().optional().describe('Queue of the activities and child workflows; the workflow\'s own queue (cpu) when unset'),
   indexUri: z.string().optional().describe('Folder of the persistent index of published documents; read before and extended after the run'),
   publishIndex: z.boolean().default(true).describe('Add this run\'s kept documents to the index at indexUri'),
@@ -47,15 +54,16 @@ export function nearDedupIndexConfig(options: NearDedupOptions) {
 }
 
 export const NearDedupInput = z.object({
-  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards'),
+  shards: ShardSet.optional().describe('The document shards: a folder and a count, or a list; takes precedence over shardUris'),
+  shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, when shards is unset'),
   outputUri: z.string().default('.corpusflow/near-dedup').describe('Folder for this stage'),
   options: NearDedupOptions.prefault({}),
 });
 export type NearDedupInput = z.input<typeof NearDedupInput>;
 
 export const NearDedupOutput = z.object({
-  shardUris: z.array(z.string()),
-  rejectedUris: z.array(z.string()),
+  shards: ShardFolder.describe('Kept documents, shard i of the input at shard i'),
+  rejected: ShardFolder.describe('Removed documents as rejected records, one shard per input shard'),
   stats: StageStats,
   clusters: z.number().int().nonnegative().describe('Clusters with at least one removed document'),
   duplicates: z.number().int().nonnegative(),
@@ -63,6 +71,7 @@ export const NearDedupOutput = z.object({
   clustersUri: z.string().describe('JSON Lines list of clusters: id, kept document and removed documents'),
   indexSegments: z.number().int().nonnegative().describe('Index segments this run deduplicated against'),
   manifestHits: z.number().int().nonnegative().describe('Activities that found a matching manifest and skipped their work'),
+  continuedRuns: z.number().int().nonnegative().describe('Times the workflow continued as new'),
 });
 export type NearDedupOutput = z.infer<typeof NearDedupOutput>;
 
@@ -195,11 +204,23 @@ export const NearDedupBatchInput = z.object({
 export type NearDedupBatchInput = z.infer<typeof NearDedupBatchInput>;
 
 export const NearDedupBatchOutput = z.object({
-  shardUris: z.array(z.string()),
-  rejectedUris: z.array(z.string()),
   stats: StageStats,
   documents: z.number().int().nonnegative(),
   candidatePairs: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative().describe('Activities that found a matching manifest'),
 });
 export type NearDedupBatchOutput = z.infer<typeof NearDedupBatchOutput>;
+
+/** Where a continued-as-new `nearDedup` resumes: the phase, its next batch and the totals so far. */
+export const NearDedupCarry = z.object({
+  phase: z.enum(['signatures', 'buckets', 'clusters', 'removal', 'publish']),
+  nextBatch: z.number().int().nonnegative(),
+  index: OpenNearDedupIndexOutput.optional().describe('The persistent index as the first run opened it'),
+  documents: z.number().int().nonnegative(),
+  candidatePairs: z.number().int().nonnegative(),
+  clusters: BuildDuplicateClustersOutput.optional(),
+  stats: StageStats,
+  skipped: z.number().int().nonnegative(),
+  continuedRuns: z.number().int().nonnegative(),
+});
+export type NearDedupCarry = z.infer<typeof NearDedupCarry>;

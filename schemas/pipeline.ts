@@ -6,6 +6,7 @@ import { PlanShardsOutput } from './plan';
 import { ExactDedupOptions } from './exact-dedup';
 import { NearDedupOptions } from './near-dedup';
 import { DecontaminateOptions } from './decontaminate';
+import { ShardSet } from './shard-set';
 import { QualityFilterConfig } from '../activities/filter/config';
 
 export const ExtractOptions = z
@@ -150,8 +151,8 @@ export const PipelineCarry = z.object({
   stats: z.record(z.string(), StageStats),
   manifestHits: z.record(z.string(), z.number().int().nonnegative()),
   details: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  /** Document shards the next stage reads, one per shard index; empty before extraction. */
-  shardUris: z.array(z.string()).default([]),
+  /** Document shards the next stage reads, one per shard index; unset before extraction. */
+  shards: ShardSet.optional(),
   continuedRuns: z.number().int().nonnegative(),
 });
 export type PipelineCarry = z.infer<typeof PipelineCarry>;

@@ -7,6 +7,8 @@ import type * as activities from '../activities/exact-dedup';
 import { ExactDedupBatchInput, ExactDedupInput } from '../schemas/exact-dedup';
 import type { ExactDedupBatchOutput, ExactDedupOptions, ExactDedupOutput } from '../schemas/exact-dedup';
 import { addStats, emptyStats } from '../schemas/stats';
+import { joinUri } from '../schemas/layout';
+import { inputShards, shardCountOf, shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { parseWorkflowInput } from './validate';
 import { forEachLimited } from './for-each-limited';
 
@@ -35,16 +37,19 @@ function activitiesFor(options: ExactDedupOptions) {
 }
 
 function emptyBatchOutput(): ExactDedupBatchOutput {
-  return { shardUris: [], rejectedUris: [], stats: emptyStats(), documents: 0, skipped: 0 };
+  return { stats: emptyStats(), documents: 0, skipped: 0 };
 }
 
 export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactDedupOutput> {
-  const { shardUris, outputUri, options } = parseWorkflowInput('exactDedup', ExactDedupInput, rawInput);
+  const input = parseWorkflowInput('exactDedup', ExactDedupInput, rawInput);
+  const { outputUri, options } = input;
+  const shards = inputShards(input);
+  const shardCount = shardCountOf(shards);
   const { whole } = activitiesFor(options);
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
 
   const runBatches = async (phase: ExactDedupBatchInput['phase']): Promise<ExactDedupBatchOutput[]> => {
-    const batches = Math.ceil(shardUris.length / options.batchSize);
+    const batches = Math.ceil(shardCount / options.batchSize);
     const results: ExactDedupBatchOutput[] = new Array(batches);
     await forEachLimited(batches, CHILDREN_IN_FLIGHT, async (batch) => {
       const first = batch * options.batchSize;
@@ -52,7 +57,7 @@ export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactD
         phase,
         outputUri,
         options,
-        shardUris: shardUris.slice(first, first + options.batchSize),
+        shardUris: shardUrisBetween(shards, first, options.batchSize),
         firstShardIndex: first,
       };
       results[batch] = await executeChild(exactDedupBatch, {
@@ -65,20 +70,22 @@ export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactD
   };
 
   const hashed = await runBatches('hashes');
-  const found = await whole.findExactDuplicates({ outputUri, shardCount: shardUris.length });
-  log.info('Exact-dedup duplicates found', { shards: shardUris.length, documents: found.documents, duplicates: found.duplicates });
+  const found = await whole.findExactDuplicates({ outputUri, shardCount });
+  log.info('Exact-dedup duplicates found', { shards: shardCount, documents: found.documents, duplicates: found.duplicates });
 
   const removed = await runBatches('removal');
   const total = emptyBatchOutput();
-  for (const batch of removed) {
-    total.shardUris.push(...batch.shardUris);
-    total.rejectedUris.push(...batch.rejectedUris);
-    addStats(total.stats, batch.stats);
-  }
+  for (const batch of removed) addStats(total.stats, batch.stats);
   const manifestHits = [...hashed, ...removed].reduce((sum, batch) => sum + batch.skipped, 0) + (found.skipped ? 1 : 0);
 
   log.info('Exact-dedup finished', { total: total.stats.total, kept: total.stats.kept, dropped: total.stats.dropped });
-  return { shardUris: total.shardUris, rejectedUris: total.rejectedUris, stats: total.stats, duplicates: found.duplicates, manifestHits };
+  return {
+    shards: shardFolder(outputUri, shardCount),
+    rejected: shardFolder(joinUri(outputUri, 'rejected'), shardCount),
+    stats: total.stats,
+    duplicates: found.duplicates,
+    manifestHits,
+  };
 }
 
 /** Child workflow: one phase over one batch of shards, `concurrency` activities at a time. */
@@ -86,7 +93,6 @@ export async function exactDedupBatch(rawInput: ExactDedupBatchInput): Promise<E
   const input = parseWorkflowInput('exactDedupBatch', ExactDedupBatchInput, rawInput);
   const { perShard } = activitiesFor(input.options);
   const output = emptyBatchOutput();
-  const shardOutputs: Array<{ shardUri: string; rejectedUri: string }> = new Array(input.shardUris.length);
 
   await forEachLimited(input.shardUris.length, input.options.concurrency, async (item) => {
     const shard = { shardUri: input.shardUris[item]!, shardIndex: input.firstShardIndex + item, outputUri: input.outputUri };
@@ -99,13 +105,7 @@ export async function exactDedupBatch(rawInput: ExactDedupBatchInput): Promise<E
     const result = await perShard.removeExactDuplicates(shard);
     addStats(output.stats, result.stats);
     output.documents += result.stats.total;
-    shardOutputs[item] = { shardUri: result.shardUri, rejectedUri: result.rejectedUri };
     if (result.skipped) output.skipped += 1;
   });
-
-  if (input.phase === 'removal') {
-    output.shardUris = shardOutputs.map((shard) => shard.shardUri);
-    output.rejectedUris = shardOutputs.map((shard) => shard.rejectedUri);
-  }
   return output;
 }

@@ -1,18 +1,23 @@
 // The `nearDedup` workflow: MinHash LSH near-duplicate removal in four phases, one activity each:
 // signatures per shard -> candidate pairs per (band, hash range) -> clusters -> removal per shard.
-// Shard and section fan-outs run in child workflows of `batchSize` items, so the parent's history
-// grows by one child per batch however many shards there are.
-import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// Shard and section fan-outs run in child workflows of `batchSize` items, and the workflow
+// continues as new after `maxChildrenPerRun` children, so its history stays small however many
+// shards there are. Shards travel as a folder and a count, never as one long list.
+import { continueAsNew, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/near-dedup';
-import { NearDedupBatchInput, NearDedupInput } from '../schemas/near-dedup';
+import { NearDedupBatchInput, NearDedupCarry, NearDedupInput } from '../schemas/near-dedup';
 import type { NearDedupBatchOutput, NearDedupOptions, NearDedupOutput } from '../schemas/near-dedup';
+import { joinUri } from '../schemas/layout';
+import { inputShards, shardCountOf, shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { addStats, emptyStats } from '../schemas/stats';
 import { parseWorkflowInput } from './validate';
+import { fanOutBatches } from './batch-fan-out';
 import { forEachLimited } from './for-each-limited';
 
 const NON_RETRYABLE = ['InvalidDocument', 'NearDedupIndexMismatch', 'InvalidNearDedupIndex'];
 // Children run at most this many at once; each keeps `concurrency` activities in flight.
 const CHILDREN_IN_FLIGHT = 4;
+const PHASES: NearDedupCarry['phase'][] = ['signatures', 'buckets', 'clusters', 'removal', 'publish'];
 
 function activitiesFor(options: NearDedupOptions) {
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
@@ -35,93 +40,115 @@ function activitiesFor(options: NearDedupOptions) {
 }
 
 function emptyBatchOutput(): NearDedupBatchOutput {
-  return { shardUris: [], rejectedUris: [], stats: emptyStats(), documents: 0, candidatePairs: 0, skipped: 0 };
+  return { stats: emptyStats(), documents: 0, candidatePairs: 0, skipped: 0 };
 }
 
-export async function nearDedup(rawInput: NearDedupInput = {}): Promise<NearDedupOutput> {
+export async function nearDedup(rawInput: NearDedupInput = {}, carried?: NearDedupCarry): Promise<NearDedupOutput> {
   const input = parseWorkflowInput('nearDedup', NearDedupInput, rawInput);
-  const { options, outputUri, shardUris } = input;
+  const { options, outputUri } = input;
   const { whole } = activitiesFor(options);
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
-  const shardCount = shardUris.length;
+  const shards = inputShards(input);
+  const shardCount = shardCountOf(shards);
+  const sections = options.bands * options.partitions;
 
-  const index = options.indexUri ? await whole.openNearDedupIndex({ indexUri: options.indexUri, outputUri, options }) : undefined;
-  const indexSegments = index?.segments ?? 0;
-
-  const runBatches = async (phase: NearDedupBatchInput['phase'], itemCount: number, extra: (first: number, count: number) => Partial<NearDedupBatchInput>) => {
-    const batches = Math.ceil(itemCount / options.batchSize);
-    const results: NearDedupBatchOutput[] = new Array(batches);
-    await forEachLimited(batches, CHILDREN_IN_FLIGHT, async (batch) => {
-      const first = batch * options.batchSize;
-      const count = Math.min(options.batchSize, itemCount - first);
-      const args: NearDedupBatchInput = {
-        phase,
-        outputUri,
-        options,
-        shardUris: [],
-        firstShardIndex: 0,
-        firstSection: 0,
-        sectionCount: 0,
-        shardCount,
-        indexUri: options.indexUri,
-        indexSegments,
-        ...extra(first, count),
+  const carry: NearDedupCarry = carried
+    ? NearDedupCarry.parse(carried)
+    : {
+        phase: 'signatures',
+        nextBatch: 0,
+        index: options.indexUri ? await whole.openNearDedupIndex({ indexUri: options.indexUri, outputUri, options }) : undefined,
+        documents: 0,
+        candidatePairs: 0,
+        stats: emptyStats(),
+        skipped: 0,
+        continuedRuns: 0,
       };
-      results[batch] = await executeChild(nearDedupBatch, {
-        args: [args],
-        taskQueue,
-        workflowId: `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`,
-      });
+  const indexSegments = carry.index?.segments ?? 0;
+  const publishing = carry.index && options.publishIndex ? carry.index : undefined;
+  const started = { count: 0, limit: options.maxChildrenPerRun };
+
+  /** Runs the batches of a fan-out phase; false when the run reached its child limit first. */
+  const fanOut = async (phase: NearDedupBatchInput['phase']): Promise<boolean> => {
+    const itemCount = phase === 'buckets' ? sections : shardCount;
+    const batches = Math.ceil(itemCount / options.batchSize);
+    carry.nextBatch = await fanOutBatches({
+      batches,
+      nextBatch: carry.nextBatch,
+      inFlight: CHILDREN_IN_FLIGHT,
+      started,
+      runBatch: async (batch) => {
+        const first = batch * options.batchSize;
+        const count = Math.min(options.batchSize, itemCount - first);
+        const items: Partial<NearDedupBatchInput> =
+          phase === 'buckets' ? { firstSection: first, sectionCount: count } : { shardUris: shardUrisBetween(shards, first, count), firstShardIndex: first };
+        const args: NearDedupBatchInput = {
+          phase,
+          outputUri,
+          options,
+          shardUris: [],
+          firstShardIndex: 0,
+          firstSection: 0,
+          sectionCount: 0,
+          shardCount,
+          indexUri: options.indexUri,
+          indexSegments,
+          indexSegmentUri: phase === 'removal' ? publishing?.segmentUri : undefined,
+          ...items,
+        };
+        const result = await executeChild(nearDedupBatch, {
+          args: [args],
+          taskQueue,
+          workflowId: `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`,
+        });
+        carry.documents += result.documents;
+        carry.candidatePairs += result.candidatePairs;
+        carry.skipped += result.skipped;
+        addStats(carry.stats, result.stats);
+      },
     });
-    return results;
+    return carry.nextBatch >= batches;
   };
 
-  const signed = await runBatches('signatures', shardCount, (first, count) => ({ shardUris: shardUris.slice(first, first + count), firstShardIndex: first }));
-  const documents = signed.reduce((sum, batch) => sum + batch.documents, 0);
-  log.info('Near-dedup signatures done', { shards: shardCount, documents });
-
-  const sections = options.bands * options.partitions;
-  const bucketed = await runBatches('buckets', sections, (first, count) => ({ firstSection: first, sectionCount: count }));
-  const candidatePairs = bucketed.reduce((sum, batch) => sum + batch.candidatePairs, 0);
-
-  const clusters = await whole.buildDuplicateClusters({ outputUri, shardCount, indexUri: options.indexUri, indexSegments, options });
-  log.info('Near-dedup clusters built', { clusters: clusters.clusters, duplicates: clusters.duplicates, candidatePairs, verifiedPairs: clusters.verifiedPairs });
-
-  const publishing = index && options.publishIndex ? index : undefined;
-  const removed = await runBatches('removal', shardCount, (first, count) => ({
-    shardUris: shardUris.slice(first, first + count),
-    firstShardIndex: first,
-    indexSegmentUri: publishing?.segmentUri,
-  }));
-  const total = removed.reduce((sum, batch) => {
-    sum.shardUris.push(...batch.shardUris);
-    sum.rejectedUris.push(...batch.rejectedUris);
-    addStats(sum.stats, batch.stats);
-    return sum;
-  }, emptyBatchOutput());
-
-  if (publishing && options.indexUri) {
-    const segments = await whole.publishNearDedupIndex({
-      indexUri: options.indexUri,
-      segmentName: publishing.segmentName,
-      shardCount,
-      documents: total.stats.kept,
-      options,
-    });
-    log.info('Near-dedup index published', { indexUri: options.indexUri, segments });
+  for (let phaseIndex = PHASES.indexOf(carry.phase); phaseIndex < PHASES.length; phaseIndex += 1) {
+    const phase = PHASES[phaseIndex]!;
+    carry.phase = phase;
+    if (phase === 'clusters') {
+      carry.clusters = await whole.buildDuplicateClusters({ outputUri, shardCount, indexUri: options.indexUri, indexSegments, options });
+      log.info('Near-dedup clusters built', {
+        clusters: carry.clusters.clusters,
+        duplicates: carry.clusters.duplicates,
+        candidatePairs: carry.candidatePairs,
+        verifiedPairs: carry.clusters.verifiedPairs,
+      });
+    } else if (phase === 'publish') {
+      if (publishing && options.indexUri) {
+        const segments = await whole.publishNearDedupIndex({ indexUri: options.indexUri, segmentName: publishing.segmentName, shardCount, documents: carry.stats.kept, options });
+        log.info('Near-dedup index published', { indexUri: options.indexUri, segments });
+      }
+    } else if (!(await fanOut(phase))) {
+      carry.continuedRuns += 1;
+      log.info('Near-dedup continuing as new to keep the history small', { phase, nextBatch: carry.nextBatch, continuedRuns: carry.continuedRuns });
+      return continueAsNew<typeof nearDedup>(rawInput, carry);
+    } else if (phase === 'signatures') {
+      log.info('Near-dedup signatures done', { shards: shardCount, documents: carry.documents });
+    }
+    carry.nextBatch = 0;
   }
 
-  log.info('Near-dedup finished', { total: total.stats.total, kept: total.stats.kept, dropped: total.stats.dropped, clusters: clusters.clusters });
+  const clusters = carry.clusters!;
+  log.info('Near-dedup finished', { total: carry.stats.total, kept: carry.stats.kept, dropped: carry.stats.dropped, clusters: clusters.clusters });
   return {
-    shardUris: total.shardUris,
-    rejectedUris: total.rejectedUris,
-    stats: total.stats,
+    shards: shardFolder(outputUri, shardCount),
+    rejected: shardFolder(joinUri(outputUri, 'rejected'), shardCount),
+    stats: carry.stats,
     clusters: clusters.clusters,
     duplicates: clusters.duplicates,
-    candidatePairs,
+    candidatePairs: carry.candidatePairs,
     clustersUri: clusters.clustersUri,
     indexSegments,
-    manifestHits: [...signed, ...bucketed, ...removed].reduce((sum, batch) => sum + batch.skipped, 0) + (clusters.skipped ? 1 : 0),
+    manifestHits: carry.skipped + (clusters.skipped ? 1 : 0),
+    continuedRuns: carry.continuedRuns,
   };
 }
 
@@ -150,7 +177,6 @@ export async function nearDedupBatch(rawInput: NearDedupBatchInput): Promise<Nea
     return output;
   }
 
-  const shardOutputs: { shardUri: string; rejectedUri: string }[] = new Array(input.shardUris.length);
   await forEachLimited(input.shardUris.length, options.concurrency, async (item) => {
     const shard = { shardUri: input.shardUris[item]!, shardIndex: input.firstShardIndex + item, outputUri, options };
     if (input.phase === 'signatures') {
@@ -161,12 +187,7 @@ export async function nearDedupBatch(rawInput: NearDedupBatchInput): Promise<Nea
     }
     const result = await perShard.removeNearDuplicates({ ...shard, indexSegmentUri: input.indexSegmentUri });
     addStats(output.stats, result.stats);
-    shardOutputs[item] = { shardUri: result.shardUri, rejectedUri: result.rejectedUri };
     if (result.skipped) output.skipped += 1;
   });
-  if (input.phase === 'removal') {
-    output.shardUris = shardOutputs.map((shard) => shard.shardUri);
-    output.rejectedUris = shardOutputs.map((shard) => shard.rejectedUri);
-  }
   return output;
 }

@@ -21,7 +21,8 @@ import type { PipelineCarry, PipelineProgress, PipelineSummary } from '../schema
 import { addStats, emptyStats } from '../schemas/stats';
 import { shardBatch } from './shard-batch';
 import { STAGES, type ShardStageDefinition } from './stages';
-import { joinUri, stageShardPaths } from '../schemas/layout';
+import { joinUri } from '../schemas/layout';
+import { shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { parseWorkflowInput } from './validate';
 import { addUsage, manifestUsage, type LlmUsage } from '../schemas/llm';
 import { addNestedCounts, type NestedCounts } from '../schemas/counts';
@@ -71,13 +72,12 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
         await continueAsNew<typeof pipeline>(rawInput, { ...carry, stageIndex, continuedRuns: carry.continuedRuns + 1 });
       }
       if (!definition.passThrough) {
-        carry.shardUris = Array.from({ length: plan.shardCount }, (_, index) => stageShardPaths(plan.outputUri, definition.stage, index).documents);
+        carry.shards = shardFolder(joinUri(plan.outputUri, definition.stage), plan.shardCount);
       }
     } else {
-      // NOTE: the shard list travels in the child's input, so past about 2,000 shards it nears the payload size limit.
       const result = await definition.run({
         workflowId: `${workflowId}/${definition.stage}`,
-        shardUris: carry.shardUris,
+        shards: carry.shards ?? shardFolder(joinUri(plan.outputUri, 'extract'), plan.shardCount),
         outputUri: joinUri(plan.outputUri, definition.stage),
         runOutputUri: plan.outputUri,
         input,
@@ -86,7 +86,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
       addStats(stats, result.stats);
       carry.manifestHits[definition.stage] = result.manifestHits;
       carry.details[definition.stage] = result.details;
-      carry.shardUris = result.shardUris;
+      carry.shards = result.shards;
       progress.shardsDone = plan.shardCount;
     }
     log.info('Stage finished', { stage: definition.stage, kept: stats.kept, dropped: stats.dropped, manifestHits: carry.manifestHits[definition.stage] });
@@ -111,7 +111,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     configHash: carry.configHashes.extract ?? '',
     config: input as unknown as Record<string, unknown>,
     stages,
-    finalShardUris: carry.shardUris,
+    finalShards: carry.shards ?? shardFolder(joinUri(plan.outputUri, 'extract'), plan.shardCount),
     llmUsage,
   });
   announceStage('done');
@@ -153,7 +153,7 @@ async function startRun(input: PipelineInput): Promise<PipelineCarry> {
     log.info('Stage skipped', { stage: definition.stage, reason });
   }
   log.info('Input planned', { files: plan.fileCount, shards: plan.shardCount, bytes: plan.totalBytes, skippedFiles: plan.skippedFiles });
-  return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, details: {}, shardUris: [], continuedRuns: 0 };
+  return { plan, configHashes, stageIndex: 0, nextShard: 0, stats: {}, manifestHits: {}, details: {}, continuedRuns: 0 };
 }
 
 /**
@@ -192,7 +192,7 @@ async function runShardStage(
             activity: definition.activity,
             firstShard,
             endShard,
-            inputUris: carry.shardUris.length > 0 ? carry.shardUris.slice(firstShard, endShard) : undefined,
+            inputUris: carry.shards ? shardUrisBetween(carry.shards, firstShard, endShard - firstShard) : undefined,
             activityConcurrency: input.activityConcurrency,
             heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
             common,

@@ -7,6 +7,8 @@ import type * as cpuActivities from '../activities/cpu';
 import type { PipelineInput } from '../schemas/pipeline';
 import type { StageStats } from '../schemas/stats';
 import type { ShardActivityName } from './shard-batch';
+import { joinUri } from '../schemas/layout';
+import { allShardUris, shardCountOf, shardFolder, type ShardSet } from '../schemas/shard-set';
 import { exactDedup } from './exact-dedup';
 import { nearDedup } from './near-dedup';
 import { decontaminate } from './decontaminate';
@@ -27,7 +29,8 @@ export interface ShardStageDefinition {
 }
 
 export interface CorpusStageResult {
-  shardUris: string[];
+  /** The documents the next stage reads: the stage's own output, or its input for side outputs. */
+  shards: ShardSet;
   stats: StageStats;
   manifestHits: number;
   details: Record<string, unknown>;
@@ -44,7 +47,7 @@ export interface CorpusStageDefinition {
   options: (input: PipelineInput) => unknown;
   run: (args: {
     workflowId: string;
-    shardUris: string[];
+    shards: ShardSet;
     outputUri: string;
     runOutputUri: string;
     input: PipelineInput;
@@ -69,9 +72,9 @@ export const STAGES: StageDefinition[] = [
     stage: 'exact-dedup',
     enabled: (input) => input.exactDedup.enabled,
     options: (input) => input.exactDedup.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
-      const result = await executeChild(exactDedup, { workflowId, args: [{ shardUris, outputUri, options: input.exactDedup.options }] });
-      return { shardUris: result.shardUris, stats: result.stats, manifestHits: result.manifestHits, details: { duplicates: result.duplicates } };
+    run: async ({ workflowId, shards, outputUri, input }) => {
+      const result = await executeChild(exactDedup, { workflowId, args: [{ shards, outputUri, options: input.exactDedup.options }] });
+      return { shards: result.shards, stats: result.stats, manifestHits: result.manifestHits, details: { duplicates: result.duplicates } };
     },
   },
   {
@@ -79,10 +82,10 @@ export const STAGES: StageDefinition[] = [
     stage: 'near-dedup',
     enabled: (input) => input.nearDedup.enabled,
     options: (input) => input.nearDedup.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
-      const result = await executeChild(nearDedup, { workflowId, args: [{ shardUris, outputUri, options: input.nearDedup.options }] });
+    run: async ({ workflowId, shards, outputUri, input }) => {
+      const result = await executeChild(nearDedup, { workflowId, args: [{ shards, outputUri, options: input.nearDedup.options }] });
       return {
-        shardUris: result.shardUris,
+        shards: result.shards,
         stats: result.stats,
         manifestHits: result.manifestHits,
         details: { clusters: result.clusters, duplicates: result.duplicates, candidatePairs: result.candidatePairs, clustersUri: result.clustersUri },
@@ -94,10 +97,10 @@ export const STAGES: StageDefinition[] = [
     stage: 'decontaminate',
     enabled: (input) => input.decontaminate.enabled,
     options: (input) => input.decontaminate.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
-      const result = await executeChild(decontaminate, { workflowId, args: [{ shardUris, outputUri, options: input.decontaminate.options }] });
+    run: async ({ workflowId, shards, outputUri, input }) => {
+      const result = await executeChild(decontaminate, { workflowId, args: [{ shards, outputUri, options: input.decontaminate.options }] });
       return {
-        shardUris: result.shardUris,
+        shards: result.shards,
         stats: result.stats,
         manifestHits: result.manifestHits,
         details: { hits: result.hits, benchmarks: result.benchmarks, manifestUri: result.manifestUri },
@@ -110,14 +113,17 @@ export const STAGES: StageDefinition[] = [
     enabled: (input) => input.classifier.enabled,
     disabledReason: 'not configured: set classifier.enabled and either an annotator role in classifier.options.llm or positiveUris and negativeUris',
     options: (input) => input.classifier.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
-      const result = await executeChild(qualityClassifier, { workflowId, args: [{ ...input.classifier.options, documentUris: shardUris, workUri: outputUri }] });
-      if (result.skippedReason || result.shards.length !== shardUris.length) {
+    run: async ({ workflowId, shards, outputUri, input }) => {
+      // NOTE: the classifier takes its shards as a list, so past a few thousand shards its input nears the payload size limit.
+      const documentUris = allShardUris(shards);
+      const result = await executeChild(qualityClassifier, { workflowId, args: [{ ...input.classifier.options, documentUris, workUri: outputUri }] });
+      if (result.skippedReason || result.shards.length !== documentUris.length) {
         log.warn('Quality classifier trained no model; documents pass unchanged', { reason: result.skippedReason });
-        return { shardUris, stats: result.stats, manifestHits: 0, details: { skipped: result.skippedReason ?? 'no scored shards' } };
+        return { shards, stats: result.stats, manifestHits: 0, details: { skipped: result.skippedReason ?? 'no scored shards' } };
       }
       return {
-        shardUris: result.shards.map((shard) => shard.documentsUri),
+        // scoreQualityShard writes shard i to <work>/scored/shard-0000i.jsonl.gz.
+        shards: shardFolder(joinUri(outputUri, 'scored'), documentUris.length),
         stats: result.stats,
         manifestHits: 0,
         details: { modelsManifestUri: result.modelsManifestUri, models: result.models, llmUsage: result.llmUsage },
@@ -139,21 +145,21 @@ export const STAGES: StageDefinition[] = [
     sideOutput: true,
     enabled: (input) => input.tokenize.enabled,
     options: (input) => ({ targetTokens: input.tokenize.targetTokens, maxEpochs: input.tokenize.maxEpochs }),
-    run: async ({ shardUris, runOutputUri, input, earlierDetails }) => {
+    run: async ({ shards, runOutputUri, input, earlierDetails }) => {
       // The mixture reads manifests, not documents, so it counts no records.
       const stats = { total: 0, kept: 0, dropped: 0, droppedByReason: {}, skippedByReason: {} };
       if (Number(earlierDetails.tokenize?.tokens ?? 0) === 0) {
         log.warn('Mixture not written: the run produced no tokens', { stage: 'mixture' });
-        return { shardUris, stats, manifestHits: 0, details: { skipped: 'the run produced no tokens' } };
+        return { shards, stats, manifestHits: 0, details: { skipped: 'the run produced no tokens' } };
       }
       const result = await mixture.computeRunMixture({
         outputUri: runOutputUri,
         dataset: input.dataset,
-        shardCount: shardUris.length,
+        shardCount: shardCountOf(shards),
         targetTokens: input.tokenize.targetTokens,
         maxEpochs: input.tokenize.maxEpochs,
       });
-      return { shardUris, stats, manifestHits: 0, details: { manifestUri: result.manifestUri, dataPathUri: result.dataPathUri, sources: result.sources, warnings: result.warnings } };
+      return { shards, stats, manifestHits: 0, details: { manifestUri: result.manifestUri, dataPathUri: result.dataPathUri, sources: result.sources, warnings: result.warnings } };
     },
   },
   {
@@ -163,9 +169,9 @@ export const STAGES: StageDefinition[] = [
     enabled: (input) => input.fim.enabled,
     disabledReason: 'not configured: set fim.enabled and fim.options (inputUri, format, llm with a generator role)',
     options: (input) => input.fim.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
+    run: async ({ workflowId, shards, outputUri, input }) => {
       const result = await executeChild(fimExercises, { workflowId, args: [{ ...input.fim.options, outputUri }] });
-      return { shardUris, stats: result.stats, manifestHits: 0, details: { exercisesUri: result.exercisesUri, manifestUri: result.manifestUri, grades: result.grades, outcomes: result.outcomes, llmUsage: result.llmUsage } };
+      return { shards, stats: result.stats, manifestHits: 0, details: { exercisesUri: result.exercisesUri, manifestUri: result.manifestUri, grades: result.grades, outcomes: result.outcomes, llmUsage: result.llmUsage } };
     },
   },
   {
@@ -175,9 +181,9 @@ export const STAGES: StageDefinition[] = [
     enabled: (input) => input.instructionReversal.enabled,
     disabledReason: 'not configured: set instructionReversal.enabled and instructionReversal.options (inputUri, format, llm with a generator role)',
     options: (input) => input.instructionReversal.options,
-    run: async ({ workflowId, shardUris, outputUri, input }) => {
+    run: async ({ workflowId, shards, outputUri, input }) => {
       const result = await executeChild(instructionReversal, { workflowId, args: [{ ...input.instructionReversal.options, outputUri }] });
-      return { shardUris, stats: result.stats, manifestHits: 0, details: { ...result, stats: undefined } };
+      return { shards, stats: result.stats, manifestHits: 0, details: { ...result, stats: undefined } };
     },
   },
 ];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LlmUsage, OutputFile, RunManifest } from '../../schemas/manifest';
 import { StageStats } from '../../schemas/stats';
+import { allShardUris, ShardSet } from '../../schemas/shard-set';
 import { joinUri, normalizeUri, storageFor } from '../storage';
 import { stageShardPaths } from '../shards/paths';
 import { codeVersion } from '../manifest/code-version';
@@ -25,7 +26,7 @@ export const WriteRunManifestInput = z.object({
       details: z.record(z.string(), z.unknown()).optional(),
     }),
   ),
-  finalShardUris: z.array(z.string()),
+  finalShards: ShardSet.describe('The documents of the last stage that writes documents'),
   llmUsage: LlmUsage.prefault({}),
 });
 export type WriteRunManifestInput = z.input<typeof WriteRunManifestInput>;
@@ -66,7 +67,7 @@ export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise
     codeVersion: codeVersion(),
     config: params.config,
     stages,
-    finalShards: params.finalShardUris,
+    finalShards: allShardUris(params.finalShards),
     llmUsage: params.llmUsage,
     createdAt: new Date().toISOString(),
   };

@@ -12,6 +12,8 @@ import * as activities from '../../activities/decontaminate';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
 import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
 import type { DecontaminateInput } from '../../schemas/decontaminate';
+import { shardName } from '../../schemas/layout';
+import { allShardUris } from '../../schemas/shard-set';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import { decontaminate } from '../../workflows/decontaminate';
 import { COMMON_MATH_TEXT, WEB_INTRO, WEB_OUTRO, benchRoot, disguise } from '../activities/decontaminate/fixtures';
@@ -44,10 +46,11 @@ function document(id: string, text: string, source = 'web'): Document {
   return { id, text, source, metadata: { inputUri: 'file:///input.jsonl', recordIndex: 0 } };
 }
 
-async function writeShards(folder: string, shards: Document[][]): Promise<string[]> {
+/** Writes shards as input-<i>.jsonl.gz, or in the stage layout shard-0000<i>.jsonl.gz that a folder set names. */
+async function writeShards(folder: string, shards: Document[][], name = (index: number) => `input-${index}.jsonl.gz`): Promise<string[]> {
   const uris: string[] = [];
   for (const [index, documents] of shards.entries()) {
-    const uri = pathToFileURL(path.join(root, folder, `input-${index}.jsonl.gz`)).href;
+    const uri = pathToFileURL(path.join(root, folder, name(index))).href;
     const writer = await JsonlShardWriter.open(uri);
     for (const item of documents) await writer.write(item);
     await writer.close();
@@ -66,14 +69,22 @@ async function run(input: DecontaminateInput, workerActivities: typeof activitie
   const taskQueue = uniqueTaskQueue('decontaminate');
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities });
   const workflowId = `${taskQueue}-workflow`;
-  const result = await worker.runUntil(
-    env.client.workflow.execute(decontaminate, {
-      args: [{ ...input, options: { benchmarkRoot: benchRoot, batchSize: 1, concurrency: 2, ...input.options, taskQueue } }],
-      taskQueue,
-      workflowId,
-    }),
-  );
-  return { ...result, workflowId };
+  const handle = await env.client.workflow.start(decontaminate, {
+    args: [{ ...input, options: { benchmarkRoot: benchRoot, batchSize: 1, concurrency: 2, ...input.options, taskQueue } }],
+    taskQueue,
+    workflowId,
+  });
+  const result = await worker.runUntil(handle.result());
+  return { ...result, workflowId, firstRunId: handle.firstExecutionRunId };
+}
+
+/** Asserts that the first run of a workflow continued as new and kept its history small. */
+async function expectContinuedAsNew(workflowId: string, firstRunId: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
+  const events = history.events ?? [];
+  expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  // Two children of three events each, plus the run's start, its workflow tasks and the hand-over.
+  expect(events.length).toBeLessThan(40);
 }
 
 /**
@@ -111,14 +122,14 @@ describe('decontaminate workflow', () => {
     expect(result.stats.droppedByReason).toEqual({ benchmark_ngram_match: 2 });
     expect(result.hits).toEqual({ gsm8k: { web: 1 }, humaneval: { code: 1 } });
     expect(result.benchmarks).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
-    const report = await readAll<{ documentId: string; matches: { benchmark: string; itemId: string; ngram: string }[] }>(result.reportUris);
+    const report = await readAll<{ documentId: string; matches: { benchmark: string; itemId: string; ngram: string }[] }>(allShardUris(result.reports));
     expect(report.map((line) => line.documentId)).toEqual(['forum-gsm8k', 'blog-humaneval']);
     expect(report[0]!.matches[0]!.itemId).toBe('test.jsonl:100');
     expect(report[0]!.matches[0]!.ngram.split(' ')).toHaveLength(13);
     expect(report[1]!.matches.every((match) => match.itemId === 'HumanEval/12')).toBe(true);
-    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    const rejected = await readAll<RejectedRecord>(allShardUris(result.rejected));
     expect(rejected.map((record) => record.reason)).toEqual(['benchmark_ngram_match', 'benchmark_ngram_match']);
-    const kept = await readAll<Document>(result.shardUris);
+    const kept = await readAll<Document>(allShardUris(result.shards));
     expect(kept.map((item) => item.id)).toContain('math-lesson');
 
     const manifest = JSON.parse(await fs.readFile(new URL(result.manifestUri), 'utf8'));
@@ -128,6 +139,22 @@ describe('decontaminate workflow', () => {
 
     await replayAndRecord(result.workflowId, 'decontaminate.json');
     await replayAndRecord(`${result.workflowId}-removal-00000`, 'decontaminate-batch.json');
+  });
+
+  it('reads shards named by folder and count, and continues as new with the same hits', async () => {
+    await writeShards('folder-in', plantedShards(), (index) => `${shardName(index)}.jsonl.gz`);
+    const shards = { folder: pathToFileURL(path.join(root, 'folder-in')).href, count: 3 };
+
+    // batchSize 1: 3 scan and 3 removal children, at most 2 per run, so 3 runs.
+    const result = await run({ shards, outputUri: pathToFileURL(path.join(root, 'folder-out')).href, options: { maxChildrenPerRun: 2 } });
+
+    expect(result.continuedRuns).toBe(2);
+    expect(result.stats.total).toBe(16);
+    expect(result.hits).toEqual({ gsm8k: { web: 1 }, humaneval: { code: 1 } });
+    const kept = await readAll<Document>(allShardUris(result.shards));
+    expect(kept.map((item) => item.id)).not.toContain('forum-gsm8k');
+    expect(kept).toHaveLength(14);
+    await expectContinuedAsNew(result.workflowId, result.firstRunId);
   });
 
   it('retries a failed scan activity', async () => {

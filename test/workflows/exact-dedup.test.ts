@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as activities from '../../activities/exact-dedup';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
 import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
+import { allShardUris } from '../../schemas/shard-set';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import type { ExactDedupInput } from '../../schemas/exact-dedup';
 import { exactDedup } from '../../workflows/exact-dedup';
@@ -79,9 +80,9 @@ describe('exactDedup workflow', () => {
 
     expect(result.stats).toEqual({ total: 6, kept: 4, dropped: 2, droppedByReason: { exact_duplicate: 2 }, skippedByReason: {} });
     expect(result.duplicates).toBe(2);
-    expect(result.shardUris).toHaveLength(3);
-    expect((await readAll<Document>(result.shardUris)).map((item) => item.id)).toEqual(['a', 'b', 'd', 'f']);
-    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    expect(result.shards.count).toBe(3);
+    expect((await readAll<Document>(allShardUris(result.shards))).map((item) => item.id)).toEqual(['a', 'b', 'd', 'f']);
+    const rejected = await readAll<RejectedRecord>(allShardUris(result.rejected));
     expect(rejected.map((record) => [record.id, record.measurements?.keptId])).toEqual([
       ['c', 'a'],
       ['e', 'b'],

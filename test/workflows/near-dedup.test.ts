@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as activities from '../../activities/near-dedup';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
 import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
+import { shardName } from '../../schemas/layout';
+import { allShardUris, shardUriAt } from '../../schemas/shard-set';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import type { NearDedupInput } from '../../schemas/near-dedup';
 import { nearDedup } from '../../workflows/near-dedup';
@@ -36,10 +38,11 @@ function document(id: string, text: string, qualityScore?: number): Document {
   return { id, text, source: 'web', metadata: { inputUri: 'file:///input.jsonl', recordIndex: 0, ...(qualityScore === undefined ? {} : { qualityScore }) } };
 }
 
-async function writeShards(folder: string, shards: Document[][]): Promise<string[]> {
+/** Writes shards as input-<i>.jsonl.gz, or in the stage layout shard-0000<i>.jsonl.gz that a folder set names. */
+async function writeShards(folder: string, shards: Document[][], name = (index: number) => `input-${index}.jsonl.gz`): Promise<string[]> {
   const uris: string[] = [];
   for (const [index, documents] of shards.entries()) {
-    const uri = pathToFileURL(path.join(root, folder, `input-${index}.jsonl.gz`)).href;
+    const uri = pathToFileURL(path.join(root, folder, name(index))).href;
     const writer = await JsonlShardWriter.open(uri);
     for (const item of documents) await writer.write(item);
     await writer.close();
@@ -58,14 +61,22 @@ async function run(input: NearDedupInput, workerActivities: typeof activities = 
   const taskQueue = uniqueTaskQueue('near-dedup');
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities });
   const workflowId = `${taskQueue}-workflow`;
-  const result = await worker.runUntil(
-    env.client.workflow.execute(nearDedup, {
-      args: [{ ...input, options: { batchSize: 2, concurrency: 2, partitions: 2, ...input.options, taskQueue } }],
-      taskQueue,
-      workflowId,
-    }),
-  );
-  return { ...result, workflowId };
+  const handle = await env.client.workflow.start(nearDedup, {
+    args: [{ ...input, options: { batchSize: 2, concurrency: 2, partitions: 2, ...input.options, taskQueue } }],
+    taskQueue,
+    workflowId,
+  });
+  const result = await worker.runUntil(handle.result());
+  return { ...result, workflowId, firstRunId: handle.firstExecutionRunId };
+}
+
+/** Asserts that the first run of a workflow continued as new and kept its history small. */
+async function expectContinuedAsNew(workflowId: string, firstRunId: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
+  const events = history.events ?? [];
+  expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  // Four children of three events each, plus the run's start, its workflow tasks and the hand-over.
+  expect(events.length).toBeLessThan(80);
 }
 
 /**
@@ -108,18 +119,18 @@ describe('nearDedup workflow', () => {
     expect(result.stats.dropped).toBe(2);
     expect(result.stats.droppedByReason).toEqual({ near_duplicate: 2 });
     expect(result.clusters).toBe(1);
-    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    const rejected = await readAll<RejectedRecord>(allShardUris(result.rejected));
     expect(rejected.map((record) => record.id).sort()).toEqual([original.id, 's1-copy-exact']);
     for (const record of rejected) {
       expect(record.reason).toBe('near_duplicate');
       expect(record.measurements?.keptId).toBe('s1-copy-high-score');
       expect(record.measurements?.clusterId).toMatch(/^ndc-[0-9a-f]{16}$/);
     }
-    const kept = await readAll<Document>(result.shardUris);
+    const kept = await readAll<Document>(allShardUris(result.shards));
     expect(kept).toHaveLength(60);
     const keeper = kept.find((item) => item.id === 's1-copy-high-score');
     expect(keeper?.metadata.nearDedupClusterId).toBe(rejected[0]!.measurements?.clusterId);
-    const manifest = JSON.parse(await fs.readFile(new URL(result.shardUris[0]!.replace(/\.jsonl\.gz$/, '.manifest.json')), 'utf8'));
+    const manifest = JSON.parse(await fs.readFile(new URL(shardUriAt(result.shards, 0).replace(/\.jsonl\.gz$/, '.manifest.json')), 'utf8'));
     expect(manifest.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.outputs[0].records).toBe(19);
     expect(manifest.outputs[1].records).toBe(1);
@@ -148,7 +159,7 @@ describe('nearDedup workflow', () => {
 
     expect(failures).toBe(1);
     expect(result.stats.dropped).toBe(2);
-    const rejected = await readAll<RejectedRecord>(result.rejectedUris);
+    const rejected = await readAll<RejectedRecord>(allShardUris(result.rejected));
     expect(rejected.map((record) => record.id)).toContain(original.id);
   });
 
@@ -183,13 +194,37 @@ describe('nearDedup workflow', () => {
     const second = await run({ shardUris: laterUris, outputUri: pathToFileURL(path.join(root, 'index-later-out')).href, options: { indexUri } });
 
     expect(second.indexSegments).toBe(1);
-    const rejected = await readAll<RejectedRecord>(second.rejectedUris);
+    const rejected = await readAll<RejectedRecord>(allShardUris(second.rejected));
     expect(rejected.map((record) => [record.id, record.measurements?.keptId])).toEqual([
       ['later-copy', published.id],
       ['later-copy-of-removed', 's3-copy-high-score'],
     ]);
     const index = JSON.parse(await fs.readFile(new URL(`${indexUri}/index.json`), 'utf8'));
     expect(index.segments).toHaveLength(2);
+  });
+
+  it('reads shards named by folder and count, and continues as new with the same result', async () => {
+    const { shards } = plantedCorpus(6);
+    await writeShards('folder-in', shards, (index) => `${shardName(index)}.jsonl.gz`);
+    const input = { shards: { folder: pathToFileURL(path.join(root, 'folder-in')).href, count: shards.length } };
+
+    const whole = await run({ ...input, outputUri: pathToFileURL(path.join(root, 'folder-whole-out')).href, options: { partitions: 1 } });
+    // batchSize 1: 3 signature, 14 bucket and 3 removal children, at most 4 per run, so 5 runs.
+    const continued = await run({
+      ...input,
+      outputUri: pathToFileURL(path.join(root, 'folder-continued-out')).href,
+      options: { partitions: 1, batchSize: 1, maxChildrenPerRun: 4 },
+    });
+
+    expect(whole.continuedRuns).toBe(0);
+    expect(continued.continuedRuns).toBe(4);
+    expect(continued.stats).toEqual(whole.stats);
+    expect(continued.stats.dropped).toBe(2);
+    expect(continued.clusters).toBe(whole.clusters);
+    expect(continued.shards).toEqual({ folder: pathToFileURL(path.join(root, 'folder-continued-out')).href, count: 3 });
+    const keptIds = async (result: typeof whole) => (await readAll<Document>(allShardUris(result.shards))).map((item) => item.id);
+    expect(await keptIds(continued)).toEqual(await keptIds(whole));
+    await expectContinuedAsNew(continued.workflowId, continued.firstRunId);
   });
 
   it('fails without retries on a record that is not a document', async () => {
