@@ -8,6 +8,7 @@ export { writeRunManifest } from './report/run-manifest';
 export * from './exact-dedup';
 export * from './near-dedup';
 export * from './decontaminate';
+export { writeDatasetManifest } from './dataset';
 export * from './mixture';
 export * from './midtrain';
 export * from './refresh';

@@ -6,6 +6,7 @@ import { upCommand } from './commands/up';
 import { scheduleCommand } from './commands/schedule';
 import { replayCommand } from './commands/replay';
 import { rerunCommand } from './commands/rerun';
+import { checkDatasetCommand } from './commands/check-dataset';
 import { UserError } from './errors';
 
 const program = new Command('corpusflow')
@@ -20,6 +21,7 @@ program.addCommand(statusCommand());
 program.addCommand(scheduleCommand());
 program.addCommand(replayCommand());
 program.addCommand(rerunCommand());
+program.addCommand(checkDatasetCommand());
 
 try {
   await program.parseAsync(process.argv);

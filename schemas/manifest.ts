@@ -2,6 +2,7 @@
 // if its manifest exists, and a retry that finds a matching manifest skips its work.
 import { z } from 'zod';
 import { StageStats } from './stats';
+import { DecontaminationRecord } from './dataset';
 
 export const FileDigest = z.object({
   uri: z.string(),
@@ -60,6 +61,7 @@ export const RunManifest = z.object({
     }),
   ),
   finalShards: z.array(z.string()).describe('Document shards of the last stage: the run\'s dataset'),
+  decontamination: DecontaminationRecord.optional().describe('Benchmark sets the dataset was checked against; absent when the decontaminate stage was off'),
   llmUsage: LlmUsage.prefault({}),
   createdAt: z.string(),
 });

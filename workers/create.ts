@@ -9,6 +9,7 @@ import * as llmActivities from '../activities/llm';
 import { reversalCpuActivities } from '../activities/instruction-reversal/activities';
 import { createSandboxQueueActivities, registerCodeStageResponseSchemas } from '../activities/sandbox/queue';
 import { workerHealth } from '../activities/health';
+import { checkDatasetForTraining } from '../activities/dataset';
 import { logger } from '../cli/logger';
 import { activityConcurrency, type TaskQueue, type WorkerEnv } from './config';
 
@@ -32,8 +33,9 @@ async function activitiesFor(queue: TaskQueue, env: WorkerEnv): Promise<Activiti
       return { ...(activities as unknown as Activities), workerHealth };
     }
     case 'launcher':
-      // TODO(launcher): register the training-launch activities (Slurm, Kubernetes) when that stage lands.
-      return { workerHealth };
+      // TODO(launcher): register the Slurm and Kubernetes launch activities when that stage lands;
+      // each launch runs checkDatasetForTraining first.
+      return { checkDatasetForTraining, workerHealth };
   }
 }
 

@@ -2,12 +2,14 @@
 // steps: prepare candidates in the sandbox (verify originals, pick spans the tests execute), ask
 // the generator for each deleted span (the llmRequests child workflow, online or Batch API),
 // then grade every guess by running the tests with it filled in.
-import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { FimActivities } from '../activities/fim/activities';
 import type { GradeFimOutput, PrepareFimOutput } from '../activities/fim/schema';
 import { LlmConfig, type LlmUsage } from '../schemas/llm';
 import { llmRequests } from './llm-batch';
+import { PUBLISH_SYNTHETIC_PATCH, publishSyntheticDataset, type SyntheticPublication } from './publish-synthetic';
+import { SyntheticDecontamination } from '../schemas/dataset';
 import { queueFor } from './queues';
 import { parseWorkflowInput } from './validate';
 
@@ -20,10 +22,12 @@ export const FimWorkflowInput = z.object({
   settings: z.record(z.string(), z.unknown()).default({}).describe('FimSettings: spansPerProgram, maxSpanLines, seed, limits'),
   llm: LlmConfig.default(LlmConfig.parse({})),
   llmMode: z.enum(['online', 'batch']).default('online'),
+  decontaminate: SyntheticDecontamination.prefault({}).describe('Benchmark decontamination of the output before it is published'),
 });
 export type FimWorkflowInput = z.input<typeof FimWorkflowInput>;
 
-export type FimWorkflowOutput = GradeFimOutput & { prepareStats: PrepareFimOutput['stats']; llmUsage: LlmUsage };
+/** `exercisesUri` holds every graded exercise; `published` names the decontaminated dataset a trainer reads. */
+export type FimWorkflowOutput = GradeFimOutput & { prepareStats: PrepareFimOutput['stats']; llmUsage: LlmUsage; published?: SyntheticPublication };
 
 function sandboxActivities() {
   return proxyActivities<FimActivities>({
@@ -55,5 +59,8 @@ export async function fimExercises(rawInput: FimWorkflowInput = {}): Promise<Fim
   const graded = await sandbox.gradeFimExercises({ candidatesUri: prepared.candidatesUri, resultsUri: guesses.outputUri, outputUri: input.outputUri, settings: input.settings });
 
   log.info('FIM exercises graded', { kept: graded.stats.kept, total: graded.stats.total, grades: graded.grades, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
-  return { ...graded, prepareStats: prepared.stats, llmUsage: guesses.usage };
+  const published = patched(PUBLISH_SYNTHETIC_PATCH)
+    ? await publishSyntheticDataset({ dataset: 'fim', documentsUri: graded.exercisesUri, outputUri: input.outputUri, settings: input.decontaminate })
+    : undefined;
+  return { ...graded, prepareStats: prepared.stats, llmUsage: guesses.usage, published };
 }

@@ -9,3 +9,4 @@ export { qualityClassifier } from './quality-classifier';
 export { fimExercises } from './fim';
 export { instructionReversal } from './instruction-reversal';
 export { nightlyRefresh } from './nightly-refresh';
+export { trainingPreflight } from './training-preflight';

@@ -1,12 +1,14 @@
 // The `instructionReversal` workflow: code -> instruction -> code regenerated from the
 // instruction alone -> fidelity from running the original's tests on the regenerated code.
 // Both model steps are llmRequests child workflows with the generator role.
-import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { ReversalCpuActivities, ReversalSandboxActivities } from '../activities/instruction-reversal/activities';
 import type { GradeReversalOutput, PrepareReversalOutput } from '../activities/instruction-reversal/schema';
 import { addUsage, LlmConfig, type LlmUsage } from '../schemas/llm';
 import { llmRequests } from './llm-batch';
+import { PUBLISH_SYNTHETIC_PATCH, publishSyntheticDataset, type SyntheticPublication } from './publish-synthetic';
+import { SyntheticDecontamination } from '../schemas/dataset';
 import { queueFor } from './queues';
 import { parseWorkflowInput } from './validate';
 
@@ -20,10 +22,12 @@ export const InstructionReversalInput = z.object({
   settings: z.record(z.string(), z.unknown()).default({}).describe('ReversalSettings: minFidelity (0-1), limits'),
   llm: LlmConfig.default(LlmConfig.parse({})),
   llmMode: z.enum(['online', 'batch']).default('online'),
+  decontaminate: SyntheticDecontamination.prefault({}).describe('Benchmark decontamination of the output before it is published'),
 });
 export type InstructionReversalInput = z.input<typeof InstructionReversalInput>;
 
-export type InstructionReversalOutput = GradeReversalOutput & { prepareStats: PrepareReversalOutput['stats']; llmUsage: LlmUsage };
+/** `pairsUri` holds every faithful pair; `published` names the decontaminated dataset a trainer reads. */
+export type InstructionReversalOutput = GradeReversalOutput & { prepareStats: PrepareReversalOutput['stats']; llmUsage: LlmUsage; published?: SyntheticPublication };
 
 const retry = {
   initialInterval: '5 seconds',
@@ -61,5 +65,8 @@ export async function instructionReversal(rawInput: InstructionReversalInput = {
   });
 
   log.info('Instruction reversal graded', { kept: graded.stats.kept, total: graded.stats.total, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
-  return { ...graded, prepareStats: prepared.stats, llmUsage: addUsage({ ...instructions.usage }, regenerated.usage) };
+  const published = patched(PUBLISH_SYNTHETIC_PATCH)
+    ? await publishSyntheticDataset({ dataset: 'instruction-reversal', documentsUri: graded.pairsUri, outputUri: input.outputUri, settings: input.decontaminate })
+    : undefined;
+  return { ...graded, prepareStats: prepared.stats, llmUsage: addUsage({ ...instructions.usage }, regenerated.usage), published };
 }

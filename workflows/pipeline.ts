@@ -112,6 +112,7 @@ export async function pipeline(rawInput: unknown = {}, carried?: PipelineCarry):
     config: input as unknown as Record<string, unknown>,
     stages,
     finalShards: carry.shards ?? shardFolder(joinUri(plan.outputUri, 'extract'), plan.shardCount),
+    decontaminationManifestUri: carry.details.decontaminate?.manifestUri as string | undefined,
     llmUsage,
   });
   announceStage('done');

@@ -64,6 +64,11 @@ const mixture = proxyActivities<typeof cpuActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
+/** Synthetic datasets are checked against the same benchmark sets as the documents, unless their options say otherwise. */
+function syntheticDecontamination(input: PipelineInput) {
+  return { enabled: input.decontaminate.enabled, options: input.decontaminate.options };
+}
+
 export const STAGES: StageDefinition[] = [
   { kind: 'shard', stage: 'extract', activity: 'extractShard', enabled: () => true, options: (input) => input.extract },
   { kind: 'shard', stage: 'filter', activity: 'filterShard', enabled: (input) => input.filter.enabled, options: (input) => input.filter.rules },
@@ -170,8 +175,13 @@ export const STAGES: StageDefinition[] = [
     disabledReason: 'not configured: set fim.enabled and fim.options (inputUri, format, llm with a generator role)',
     options: (input) => input.fim.options,
     run: async ({ workflowId, shards, outputUri, input }) => {
-      const result = await executeChild(fimExercises, { workflowId, args: [{ ...input.fim.options, outputUri }] });
-      return { shards, stats: result.stats, manifestHits: 0, details: { exercisesUri: result.exercisesUri, manifestUri: result.manifestUri, grades: result.grades, outcomes: result.outcomes, llmUsage: result.llmUsage } };
+      const result = await executeChild(fimExercises, { workflowId, args: [{ decontaminate: syntheticDecontamination(input), ...input.fim.options, outputUri }] });
+      return {
+        shards,
+        stats: result.stats,
+        manifestHits: 0,
+        details: { exercisesUri: result.exercisesUri, manifestUri: result.manifestUri, grades: result.grades, outcomes: result.outcomes, llmUsage: result.llmUsage, published: result.published },
+      };
     },
   },
   {
@@ -182,7 +192,7 @@ export const STAGES: StageDefinition[] = [
     disabledReason: 'not configured: set instructionReversal.enabled and instructionReversal.options (inputUri, format, llm with a generator role)',
     options: (input) => input.instructionReversal.options,
     run: async ({ workflowId, shards, outputUri, input }) => {
-      const result = await executeChild(instructionReversal, { workflowId, args: [{ ...input.instructionReversal.options, outputUri }] });
+      const result = await executeChild(instructionReversal, { workflowId, args: [{ decontaminate: syntheticDecontamination(input), ...input.instructionReversal.options, outputUri }] });
       return { shards, stats: result.stats, manifestHits: 0, details: { ...result, stats: undefined } };
     },
   },

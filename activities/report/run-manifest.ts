@@ -9,6 +9,7 @@ import { joinUri, normalizeUri, storageFor } from '../storage';
 import { stageShardPaths } from '../shards/paths';
 import { codeVersion } from '../manifest/code-version';
 import { writeManifest } from '../manifest/store';
+import { readDecontaminationRecord } from '../dataset/decontamination-record';
 
 export const WriteRunManifestInput = z.object({
   workflowId: z.string(),
@@ -27,6 +28,7 @@ export const WriteRunManifestInput = z.object({
     }),
   ),
   finalShards: ShardSet.describe('The documents of the last stage that writes documents'),
+  decontaminationManifestUri: z.string().optional().describe('Manifest of the run\'s decontaminate stage, when it ran'),
   llmUsage: LlmUsage.prefault({}),
 });
 export type WriteRunManifestInput = z.input<typeof WriteRunManifestInput>;
@@ -68,6 +70,7 @@ export async function writeRunManifest(rawInput: WriteRunManifestInput): Promise
     config: params.config,
     stages,
     finalShards: allShardUris(params.finalShards),
+    decontamination: params.decontaminationManifestUri ? await readDecontaminationRecord(params.decontaminationManifestUri) : undefined,
     llmUsage: params.llmUsage,
     createdAt: new Date().toISOString(),
   };

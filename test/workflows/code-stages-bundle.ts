@@ -1,5 +1,6 @@
 // Workflow bundle for the FIM and instruction-reversal workflow tests: both workflows and the
-// llmRequests child workflow they start.
+// child workflows they start: llmRequests, and decontaminate before publishing.
 export { fimExercises } from '../../workflows/fim';
 export { instructionReversal } from '../../workflows/instruction-reversal';
 export { llmRequests } from '../../workflows/llm-batch';
+export { decontaminate, decontaminateBatch } from '../../workflows/decontaminate';

@@ -14,12 +14,16 @@ import type { CodeWithTests } from '../../activities/fim/schema';
 import { createReversalSandboxActivities, reversalCpuActivities } from '../../activities/instruction-reversal/activities';
 import { registerReversalResponseSchemas } from '../../activities/instruction-reversal/prompt';
 import * as llmActivities from '../../activities/llm';
+import * as decontaminateActivities from '../../activities/decontaminate';
+import { checkDatasetForTraining, writeDatasetManifest } from '../../activities/dataset';
 import { SandboxConfig } from '../../activities/sandbox/config';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
+import type { DatasetManifest } from '../../schemas/dataset';
 import type { Document } from '../../schemas/document';
 import { LlmConfig } from '../../schemas/llm';
 import { fimExercises } from '../../workflows/fim';
 import { instructionReversal } from '../../workflows/instruction-reversal';
+import { benchRoot } from '../activities/decontaminate/fixtures';
 import { startOpenAIStub, type OpenAIStub, type StubModelRequest, type StubReply } from '../support/openai-stub';
 import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
 
@@ -81,10 +85,20 @@ async function readAll<T>(uri: string): Promise<T[]> {
   return records;
 }
 
+/** Reads the manifest of a published synthetic dataset. */
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file.startsWith('file:') ? new URL(file) : file, 'utf8')) as T;
+}
+
 /** Runs the workflow worker on `<prefix>-cpu` and activity workers on `-llm` and `-sandbox` until `until` settles. */
 async function runWorkers<T>(prefix: string, until: Promise<T>): Promise<T> {
   const connection = env.nativeConnection;
-  const cpu = await Worker.create({ connection, taskQueue: `${prefix}-cpu`, workflowBundle: bundle, activities: reversalCpuActivities });
+  const cpu = await Worker.create({
+    connection,
+    taskQueue: `${prefix}-cpu`,
+    workflowBundle: bundle,
+    activities: { ...reversalCpuActivities, ...decontaminateActivities, writeDatasetManifest },
+  });
   const llm = await Worker.create({ connection, taskQueue: `${prefix}-llm`, activities: llmActivities });
   const sandbox = await Worker.create({ connection, taskQueue: `${prefix}-sandbox`, activities: { ...createFimActivities(runner), ...createReversalSandboxActivities(runner) } });
   return sandbox.runUntil(llm.runUntil(cpu.runUntil(until)));
@@ -133,7 +147,7 @@ describe('fimExercises workflow', { timeout: 120_000 }, () => {
   it('keeps the exercise the stub solves', async () => {
     const prefix = uniqueTaskQueue('fim');
     const handle = await env.client.workflow.start(fimExercises, {
-      args: [{ inputUri, outputUri: path.join(root, 'fim'), llm: llmConfig() }],
+      args: [{ inputUri, outputUri: path.join(root, 'fim'), llm: llmConfig(), decontaminate: { options: { benchmarkRoot: benchRoot } } }],
       taskQueue: `${prefix}-cpu`,
       workflowId: `${prefix}-workflow`,
     });
@@ -145,6 +159,14 @@ describe('fimExercises workflow', { timeout: 120_000 }, () => {
     expect(result.prepareStats.kept).toBe(2);
     expect(result.llmUsage.calls).toBe(2);
     await expect(fs.stat(result.manifestUri)).resolves.toBeDefined();
+
+    // The exercise shares nothing with a benchmark, so it is published, with the record a launch checks.
+    expect(result.published?.decontamination).toMatchObject({ benchmarks: ['gsm8k', 'humaneval', 'mbpp', 'mmlu'], checked: 1, removed: 0 });
+    expect((await readAll<Document>(result.published!.datasetUri)).map((document) => document.metadata.sourceId)).toEqual(['clamp']);
+    const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);
+    expect(manifest).toMatchObject({ kind: 'dataset', dataset: 'fim', records: 1 });
+    expect(manifest.decontamination?.benchmarks.map((set) => set.name)).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
+    await expect(checkDatasetForTraining({ manifestUri: result.published!.datasetManifestUri })).resolves.toMatchObject({ benchmarks: ['gsm8k', 'humaneval', 'mbpp', 'mmlu'] });
     await replayAndRecord(handle, 'fim-exercises.json');
   });
 
@@ -168,7 +190,7 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
   it('keeps the faithful stub pair only', async () => {
     const prefix = uniqueTaskQueue('reversal');
     const handle = await env.client.workflow.start(instructionReversal, {
-      args: [{ inputUri, outputUri: path.join(root, 'reversal'), llm: llmConfig() }],
+      args: [{ inputUri, outputUri: path.join(root, 'reversal'), llm: llmConfig(), decontaminate: { enabled: false } }],
       taskQueue: `${prefix}-cpu`,
       workflowId: `${prefix}-workflow`,
     });
@@ -178,6 +200,36 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     expect(pairs.map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
     expect(result.stats.droppedByReason).toEqual({ low_fidelity: 1 });
     expect(result.llmUsage.calls).toBe(4);
+
+    // Decontamination was turned off: the dataset is written without a record, and a launch refuses it.
+    expect(result.published?.datasetUri).toBe(result.pairsUri);
+    const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);
+    expect(manifest.decontamination).toBeUndefined();
+    await expect(checkDatasetForTraining({ manifestUri: result.published!.datasetManifestUri })).rejects.toThrow(
+      `Refusing to train on ${result.published!.datasetManifestUri}: it has no decontamination record`,
+    );
     await replayAndRecord(handle, 'instruction-reversal.json');
+  });
+
+  it('removes a pair whose code is a benchmark item before publishing', async () => {
+    // A benchmark set whose one item is the clamp program, as if it were a test problem.
+    const benchmarkRoot = path.join(root, 'planted-bench');
+    await fs.mkdir(benchmarkRoot, { recursive: true });
+    await fs.writeFile(path.join(benchmarkRoot, 'clamp.jsonl'), JSON.stringify({ id: 'planted/0', question: programs[0]!.code }) + '\n');
+    const benchmarks = [{ name: 'planted', uri: 'clamp.jsonl', fields: { id: 'id', question: ['question'] } }];
+
+    const prefix = uniqueTaskQueue('reversal-planted');
+    const handle = await env.client.workflow.start(instructionReversal, {
+      args: [{ inputUri, outputUri: path.join(root, 'reversal-planted'), llm: llmConfig(), decontaminate: { options: { benchmarkRoot, benchmarks } } }],
+      taskQueue: `${prefix}-cpu`,
+      workflowId: `${prefix}-workflow`,
+    });
+    const result = await runWorkers(prefix, handle.result());
+
+    expect((await readAll<Document>(result.pairsUri)).map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
+    expect(result.published?.decontamination).toMatchObject({ benchmarks: ['planted'], checked: 1, removed: 1, hits: { planted: { 'synthetic-instruction-reversal': 1 } } });
+    expect(await readAll<Document>(result.published!.datasetUri)).toEqual([]);
+    const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);
+    expect(manifest).toMatchObject({ dataset: 'instruction-reversal', records: 0, decontamination: { documentsRemoved: 1 } });
   });
 });

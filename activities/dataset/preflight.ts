@@ -1,0 +1,57 @@
+// The check a training launch runs before it schedules any GPU work: the dataset must carry a
+// decontamination record naming the benchmark sets it was checked against. phi-4's evaluation
+// numbers mean nothing if test items leaked into training, so a dataset without the record is
+// refused, never trained on with a warning.
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { CheckDatasetForTrainingInput, DecontaminationRecord, type CheckDatasetForTrainingOutput } from '../../schemas/dataset';
+import { storageFor } from '../storage';
+import { readDecontaminationRecord } from './decontamination-record';
+
+// Run manifests (pipeline output) and dataset manifests (synthetic data) both carry the record
+// under the same key. The check needs nothing else from either.
+const ManifestWithRecord = z.object({
+  kind: z.enum(['run', 'dataset']),
+  decontamination: DecontaminationRecord.optional(),
+});
+
+function refuse(manifestUri: string, reason: string): never {
+  throw ApplicationFailure.nonRetryable(
+    `Refusing to train on ${manifestUri}: ${reason}. Rebuild the dataset with the decontaminate stage enabled and launch from its new manifest.`,
+    'DatasetNotDecontaminated',
+  );
+}
+
+export async function checkDatasetForTraining(rawInput: CheckDatasetForTrainingInput): Promise<CheckDatasetForTrainingOutput> {
+  const input = CheckDatasetForTrainingInput.parse(rawInput);
+  const { manifestUri } = input;
+  const storage = await storageFor(manifestUri);
+  if (!(await storage.stat(manifestUri))) {
+    throw ApplicationFailure.nonRetryable(`Dataset manifest not found: ${manifestUri}`, 'DatasetManifestNotFound');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse((await storage.readBytes(manifestUri)).toString('utf8'));
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`${manifestUri} is not valid JSON: ${(error as Error).message}`, 'InvalidDatasetManifest');
+  }
+  const parsed = ManifestWithRecord.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    refuse(manifestUri, `it is not a run or dataset manifest (field "${issue.path.join('.')}": ${issue.message})`);
+  }
+  const record = parsed.data.decontamination;
+  if (!record) refuse(manifestUri, 'it has no decontamination record');
+  if (record.benchmarks.length === 0) refuse(manifestUri, 'its decontamination record names no benchmark set');
+
+  // The record is a copy; the stage manifest it names must still exist and agree with it.
+  const stage = await readDecontaminationRecord(record.manifestUri).catch((error: unknown) => refuse(manifestUri, (error as Error).message));
+  const names = record.benchmarks.map((set) => set.name);
+  const stageNames = new Set(stage.benchmarks.map((set) => set.name));
+  const unconfirmed = names.filter((name) => !stageNames.has(name));
+  if (unconfirmed.length > 0) refuse(manifestUri, `its record names ${unconfirmed.join(', ')}, which ${record.manifestUri} does not list`);
+
+  const missing = input.requiredBenchmarks.filter((name) => !names.includes(name));
+  if (missing.length > 0) refuse(manifestUri, `it was not decontaminated against ${missing.join(', ')} (it was against ${names.join(', ')})`);
+  return { manifestUri, benchmarks: names };
+}

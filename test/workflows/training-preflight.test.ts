@@ -1,0 +1,59 @@
+// The training-launch check on the real dev server: a pipeline run's manifest records the
+// benchmark sets its documents were decontaminated against, trainingPreflight accepts it, and
+// refuses a run whose decontaminate stage was off.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureMessage } from '../../cli/watch';
+import type { RunManifest } from '../../schemas/manifest';
+import type { PipelineSummary } from '../../schemas/pipeline';
+import type { TrainingPreflightInput } from '../../workflows/training-preflight';
+import { sharedData, tempDir } from '../support/fixtures';
+import { startTemporalDevServer, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorkers, withWorkers } from '../support/workers';
+
+let testEnv: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  testEnv = await startTemporalDevServer();
+});
+
+afterAll(async () => {
+  await testEnv?.teardown();
+});
+
+async function run<T>(workflow: string, input: unknown): Promise<T> {
+  const workers = await createTestWorkers(testEnv, uniqueTaskQueue('preflight'), ['cpu', 'launcher']);
+  return withWorkers(workers, () => testEnv.client.workflow.execute(workflow, { taskQueue: workers.workflowQueue, workflowId: uniqueTaskQueue('run'), args: [input] })) as Promise<T>;
+}
+
+async function refusal(input: TrainingPreflightInput): Promise<string> {
+  const error = await run('trainingPreflight', input).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  return failureMessage(error);
+}
+
+describe('trainingPreflight workflow', () => {
+  it('accepts a decontaminated pipeline run and refuses one without the record', { timeout: 240_000 }, async () => {
+    const input = path.join(sharedData, 'warc');
+    const checkedOutput = tempDir('decontaminated');
+    const uncheckedOutput = tempDir('unchecked');
+    const checked = await run<PipelineSummary>('pipeline', { input, output: checkedOutput });
+    await run<PipelineSummary>('pipeline', { input, output: uncheckedOutput, decontaminate: { enabled: false } });
+
+    const manifest = JSON.parse(readFileSync(fileURLToPath(checked.manifestUri), 'utf8')) as RunManifest;
+    expect(manifest.decontamination?.benchmarks.map((set) => set.name)).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
+    expect(manifest.decontamination?.benchmarks[0]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.decontamination?.documentsChecked).toBe(checked.stages.find((stage) => stage.stage === 'decontaminate')!.stats.total);
+
+    const accepted = await run<Array<{ benchmarks: string[] }>>('trainingPreflight', { datasets: [checked.manifestUri], requiredBenchmarks: ['gsm8k', 'humaneval'] });
+    expect(accepted[0]!.benchmarks).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
+
+    const uncheckedManifest = path.join(uncheckedOutput, 'manifest.json');
+    expect(await refusal({ datasets: [checked.manifestUri, uncheckedManifest] })).toContain(`Refusing to train on ${uncheckedManifest}: it has no decontamination record`);
+    expect(await refusal({ datasets: [checked.manifestUri], requiredBenchmarks: ['gpqa'] })).toContain('it was not decontaminated against gpqa');
+  });
+});

@@ -1,0 +1,66 @@
+// The last step of every synthetic-data workflow: decontaminate the records against the
+// benchmark sets, then write the dataset manifest that records which sets they were checked
+// against. A dataset published without the step has no record, and training launches refuse it.
+import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type * as datasetActivities from '../activities/dataset';
+import type { HitCounts } from '../schemas/decontaminate';
+import type { SyntheticDecontamination } from '../schemas/dataset';
+import { joinUri } from '../schemas/layout';
+import { shardUriAt } from '../schemas/shard-set';
+import { decontaminate } from './decontaminate';
+import { queueFor } from './queues';
+
+/** Patch id guarding the step, so runs started before it replay without it. */
+export const PUBLISH_SYNTHETIC_PATCH = 'decontaminate-synthetic-datasets';
+
+export interface SyntheticPublication {
+  /** The published records: the decontaminated copy, or the input when decontamination is off. */
+  datasetUri: string;
+  datasetManifestUri: string;
+  records: number;
+  decontamination?: { manifestUri: string; benchmarks: string[]; checked: number; removed: number; hits: HitCounts };
+}
+
+export async function publishSyntheticDataset(args: {
+  dataset: string;
+  documentsUri: string;
+  outputUri: string;
+  settings: SyntheticDecontamination;
+}): Promise<SyntheticPublication> {
+  const { dataset, documentsUri, outputUri, settings } = args;
+  const { workflowId } = workflowInfo();
+  // Counting and hashing one dataset file takes seconds to minutes.
+  const cpu = proxyActivities<typeof datasetActivities>({
+    taskQueue: queueFor('cpu'),
+    startToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidDecontaminationManifest'] },
+  });
+  const datasetManifestUri = joinUri(outputUri, 'dataset.manifest.json');
+
+  if (!settings.enabled) {
+    log.warn('Synthetic dataset published without decontamination; training launches will refuse it', { dataset, documentsUri });
+    const written = await cpu.writeDatasetManifest({ dataset, workflowId, shards: { uris: [documentsUri] }, manifestUri: datasetManifestUri });
+    return { datasetUri: documentsUri, datasetManifestUri, records: written.records };
+  }
+
+  const checked = await executeChild(decontaminate, {
+    args: [{ shards: { uris: [documentsUri] }, outputUri: joinUri(outputUri, 'decontaminate'), options: settings.options }],
+    taskQueue: queueFor('cpu'),
+    workflowId: `${workflowId}-decontaminate`,
+  });
+  const datasetUri = shardUriAt(checked.shards, 0);
+  const written = await cpu.writeDatasetManifest({
+    dataset,
+    workflowId,
+    shards: checked.shards,
+    manifestUri: datasetManifestUri,
+    decontaminationManifestUri: checked.manifestUri,
+  });
+  log.info('Synthetic dataset decontaminated and published', { dataset, records: written.records, removed: checked.stats.dropped, hits: JSON.stringify(checked.hits) });
+  return {
+    datasetUri,
+    datasetManifestUri,
+    records: written.records,
+    decontamination: { manifestUri: checked.manifestUri, benchmarks: checked.benchmarks, checked: checked.stats.total, removed: checked.stats.dropped, hits: checked.hits },
+  };
+}
