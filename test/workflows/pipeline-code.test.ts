@@ -25,7 +25,7 @@ function humanEvalTask(taskId: string): { prompt: string; canonical_solution: st
   return JSON.parse(lines.find((line) => line.includes(`"${taskId}"`))!) as { prompt: string; canonical_solution: string };
 }
 
-/** A small program unlike any benchmark item; `variant` changes its names and constants. */
+/** Returns a small program unlike any benchmark item; `variant` changes its names and constants. */
 function program(variant: number): string {
   return [
     `def moving_average_${variant}(readings, window=${variant + 3}):`,
