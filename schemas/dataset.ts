@@ -3,6 +3,7 @@
 // preflight.ts). Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { DecontaminateOptions, HitCounts } from './decontaminate';
+import { NearDedupOptions } from './near-dedup';
 import { ShardSet } from './shard-set';
 
 /** The benchmark sets a dataset was checked against, copied from the decontamination stage manifest. */
@@ -63,3 +64,15 @@ export const CheckDatasetForTrainingOutput = z.object({
   benchmarks: z.array(z.string()),
 });
 export type CheckDatasetForTrainingOutput = z.infer<typeof CheckDatasetForTrainingOutput>;
+
+/**
+ * Near-duplicate removal of a synthetic-data workflow's output, before decontamination. Off by
+ * default for FIM, whose exercises from one program are near-identical on purpose.
+ */
+export function syntheticNearDedup(enabledByDefault: boolean) {
+  return z.object({
+    enabled: z.boolean().default(enabledByDefault).describe('Remove near-duplicate records (MinHash LSH) before publishing'),
+    options: NearDedupOptions.omit({ indexUri: true, publishIndex: true }).prefault({}),
+  });
+}
+export type SyntheticNearDedup = z.infer<ReturnType<typeof syntheticNearDedup>>;

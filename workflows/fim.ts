@@ -9,7 +9,7 @@ import type { GradeFimOutput, PrepareFimOutput } from '../activities/fim/schema'
 import { LlmConfig, type LlmUsage } from '../schemas/llm';
 import { llmRequests } from './llm-batch';
 import { PUBLISH_SYNTHETIC_PATCH, publishSyntheticDataset, type SyntheticPublication } from './publish-synthetic';
-import { SyntheticDecontamination } from '../schemas/dataset';
+import { SyntheticDecontamination, syntheticNearDedup } from '../schemas/dataset';
 import { queueFor } from './queues';
 import { parseWorkflowInput } from './validate';
 
@@ -22,6 +22,7 @@ export const FimWorkflowInput = z.object({
   settings: z.record(z.string(), z.unknown()).default({}).describe('FimSettings: spansPerProgram, maxSpanLines, seed, limits'),
   llm: LlmConfig.default(LlmConfig.parse({})),
   llmMode: z.enum(['online', 'batch']).default('online'),
+  nearDedup: syntheticNearDedup(false).prefault({}).describe('Near-duplicate removal of the output before it is published'),
   decontaminate: SyntheticDecontamination.prefault({}).describe('Benchmark decontamination of the output before it is published'),
 });
 export type FimWorkflowInput = z.input<typeof FimWorkflowInput>;
@@ -60,7 +61,7 @@ export async function fimExercises(rawInput: FimWorkflowInput = {}): Promise<Fim
 
   log.info('FIM exercises graded', { kept: graded.stats.kept, total: graded.stats.total, grades: graded.grades, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
   const published = patched(PUBLISH_SYNTHETIC_PATCH)
-    ? await publishSyntheticDataset({ dataset: 'fim', documentsUri: graded.exercisesUri, outputUri: input.outputUri, settings: input.decontaminate })
+    ? await publishSyntheticDataset({ dataset: 'fim', documentsUri: graded.exercisesUri, outputUri: input.outputUri, settings: input.decontaminate, nearDedupSettings: input.nearDedup })
     : undefined;
   return { ...graded, prepareStats: prepared.stats, llmUsage: guesses.usage, published };
 }

@@ -8,7 +8,7 @@ import type { GradeReversalOutput, PrepareReversalOutput } from '../activities/i
 import { addUsage, LlmConfig, type LlmUsage } from '../schemas/llm';
 import { llmRequests } from './llm-batch';
 import { PUBLISH_SYNTHETIC_PATCH, publishSyntheticDataset, type SyntheticPublication } from './publish-synthetic';
-import { SyntheticDecontamination } from '../schemas/dataset';
+import { SyntheticDecontamination, syntheticNearDedup } from '../schemas/dataset';
 import { queueFor } from './queues';
 import { parseWorkflowInput } from './validate';
 
@@ -22,6 +22,7 @@ export const InstructionReversalInput = z.object({
   settings: z.record(z.string(), z.unknown()).default({}).describe('ReversalSettings: minFidelity (0-1), limits'),
   llm: LlmConfig.default(LlmConfig.parse({})),
   llmMode: z.enum(['online', 'batch']).default('online'),
+  nearDedup: syntheticNearDedup(true).prefault({}).describe('Near-duplicate removal of the output before it is published'),
   decontaminate: SyntheticDecontamination.prefault({}).describe('Benchmark decontamination of the output before it is published'),
 });
 export type InstructionReversalInput = z.input<typeof InstructionReversalInput>;
@@ -66,7 +67,7 @@ export async function instructionReversal(rawInput: InstructionReversalInput = {
 
   log.info('Instruction reversal graded', { kept: graded.stats.kept, total: graded.stats.total, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
   const published = patched(PUBLISH_SYNTHETIC_PATCH)
-    ? await publishSyntheticDataset({ dataset: 'instruction-reversal', documentsUri: graded.pairsUri, outputUri: input.outputUri, settings: input.decontaminate })
+    ? await publishSyntheticDataset({ dataset: 'instruction-reversal', documentsUri: graded.pairsUri, outputUri: input.outputUri, settings: input.decontaminate, nearDedupSettings: input.nearDedup })
     : undefined;
   return { ...graded, prepareStats: prepared.stats, llmUsage: addUsage({ ...instructions.usage }, regenerated.usage), published };
 }

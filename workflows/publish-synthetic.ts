@@ -1,13 +1,15 @@
-// The last step of every synthetic-data workflow: decontaminate the records against the
-// benchmark sets, then write the dataset manifest that records which sets they were checked
-// against. A dataset published without the step has no record, and training launches refuse it.
+// The last step of every synthetic-data workflow: remove near duplicates (when enabled),
+// decontaminate the records against the benchmark sets, then write the dataset manifest that
+// records which sets they were checked against. A dataset published without decontamination has
+// no record, and training launches refuse it.
 import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as datasetActivities from '../activities/dataset';
 import type { HitCounts } from '../schemas/decontaminate';
-import type { SyntheticDecontamination } from '../schemas/dataset';
+import type { SyntheticDecontamination, SyntheticNearDedup } from '../schemas/dataset';
 import { joinUri } from '../schemas/layout';
-import { shardUriAt } from '../schemas/shard-set';
+import { shardUriAt, type ShardSet } from '../schemas/shard-set';
 import { decontaminate } from './decontaminate';
+import { nearDedup } from './near-dedup';
 import { queueFor } from './queues';
 
 /** Patch id guarding the step, so runs started before it replay without it. */
@@ -18,6 +20,7 @@ export interface SyntheticPublication {
   datasetUri: string;
   datasetManifestUri: string;
   records: number;
+  nearDuplicates?: { clusters: number; removed: number; clustersUri: string };
   decontamination?: { manifestUri: string; benchmarks: string[]; checked: number; removed: number; hits: HitCounts };
 }
 
@@ -26,8 +29,9 @@ export async function publishSyntheticDataset(args: {
   documentsUri: string;
   outputUri: string;
   settings: SyntheticDecontamination;
+  nearDedupSettings: SyntheticNearDedup;
 }): Promise<SyntheticPublication> {
-  const { dataset, documentsUri, outputUri, settings } = args;
+  const { dataset, documentsUri, outputUri, settings, nearDedupSettings } = args;
   const { workflowId } = workflowInfo();
   // Counting and hashing one dataset file takes seconds to minutes.
   const cpu = proxyActivities<typeof datasetActivities>({
@@ -37,14 +41,26 @@ export async function publishSyntheticDataset(args: {
   });
   const datasetManifestUri = joinUri(outputUri, 'dataset.manifest.json');
 
+  let shards: ShardSet = { uris: [documentsUri] };
+  let nearDuplicates: SyntheticPublication['nearDuplicates'];
+  if (nearDedupSettings.enabled) {
+    const deduplicated = await executeChild(nearDedup, {
+      args: [{ shards, outputUri: joinUri(outputUri, 'near-dedup'), options: nearDedupSettings.options }],
+      taskQueue: queueFor('cpu'),
+      workflowId: `${workflowId}-near-dedup`,
+    });
+    shards = deduplicated.shards;
+    nearDuplicates = { clusters: deduplicated.clusters, removed: deduplicated.stats.dropped, clustersUri: deduplicated.clustersUri };
+  }
+
   if (!settings.enabled) {
     log.warn('Synthetic dataset published without decontamination; training launches will refuse it', { dataset, documentsUri });
-    const written = await cpu.writeDatasetManifest({ dataset, workflowId, shards: { uris: [documentsUri] }, manifestUri: datasetManifestUri });
-    return { datasetUri: documentsUri, datasetManifestUri, records: written.records };
+    const written = await cpu.writeDatasetManifest({ dataset, workflowId, shards, manifestUri: datasetManifestUri });
+    return { datasetUri: shardUriAt(shards, 0), datasetManifestUri, records: written.records, nearDuplicates };
   }
 
   const checked = await executeChild(decontaminate, {
-    args: [{ shards: { uris: [documentsUri] }, outputUri: joinUri(outputUri, 'decontaminate'), options: settings.options }],
+    args: [{ shards, outputUri: joinUri(outputUri, 'decontaminate'), options: settings.options }],
     taskQueue: queueFor('cpu'),
     workflowId: `${workflowId}-decontaminate`,
   });
@@ -61,6 +77,7 @@ export async function publishSyntheticDataset(args: {
     datasetUri,
     datasetManifestUri,
     records: written.records,
+    nearDuplicates,
     decontamination: { manifestUri: checked.manifestUri, benchmarks: checked.benchmarks, checked: checked.stats.total, removed: checked.stats.dropped, hits: checked.hits },
   };
 }

@@ -15,6 +15,7 @@ import { createReversalSandboxActivities, reversalCpuActivities } from '../../ac
 import { registerReversalResponseSchemas } from '../../activities/instruction-reversal/prompt';
 import * as llmActivities from '../../activities/llm';
 import * as decontaminateActivities from '../../activities/decontaminate';
+import * as nearDedupActivities from '../../activities/near-dedup';
 import { checkDatasetForTraining, writeDatasetManifest } from '../../activities/dataset';
 import { SandboxConfig } from '../../activities/sandbox/config';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
@@ -97,7 +98,7 @@ async function runWorkers<T>(prefix: string, until: Promise<T>): Promise<T> {
     connection,
     taskQueue: `${prefix}-cpu`,
     workflowBundle: bundle,
-    activities: { ...reversalCpuActivities, ...decontaminateActivities, writeDatasetManifest },
+    activities: { ...reversalCpuActivities, ...nearDedupActivities, ...decontaminateActivities, writeDatasetManifest },
   });
   const llm = await Worker.create({ connection, taskQueue: `${prefix}-llm`, activities: llmActivities });
   const sandbox = await Worker.create({ connection, taskQueue: `${prefix}-sandbox`, activities: { ...createFimActivities(runner), ...createReversalSandboxActivities(runner) } });
@@ -167,7 +168,8 @@ describe('fimExercises workflow', { timeout: 120_000 }, () => {
     expect(manifest).toMatchObject({ kind: 'dataset', dataset: 'fim', records: 1 });
     expect(manifest.decontamination?.benchmarks.map((set) => set.name)).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
     await expect(checkDatasetForTraining({ manifestUri: result.published!.datasetManifestUri })).resolves.toMatchObject({ benchmarks: ['gsm8k', 'humaneval', 'mbpp', 'mmlu'] });
-    await replayAndRecord(handle, 'fim-exercises.json');
+    // fim-exercises.json, recorded before publishing existed, keeps replaying the unpatched path.
+    await replayAndRecord(handle, 'fim-exercises-published.json');
   });
 
   it('fails at once on invalid settings', async () => {
@@ -202,13 +204,43 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     expect(result.llmUsage.calls).toBe(4);
 
     // Decontamination was turned off: the dataset is written without a record, and a launch refuses it.
-    expect(result.published?.datasetUri).toBe(result.pairsUri);
+    expect((await readAll<Document>(result.published!.datasetUri)).map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
     const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);
     expect(manifest.decontamination).toBeUndefined();
     await expect(checkDatasetForTraining({ manifestUri: result.published!.datasetManifestUri })).rejects.toThrow(
       `Refusing to train on ${result.published!.datasetManifestUri}: it has no decontamination record`,
     );
-    await replayAndRecord(handle, 'instruction-reversal.json');
+    await replayAndRecord(handle, 'instruction-reversal-published.json');
+  });
+
+  it('keeps one of two near-identical pairs before publishing', async () => {
+    // clamp twice with a long docstring that differs in one word: the second pair is a near duplicate.
+    const documented = (word: string) =>
+      programs[0]!.code.replace(
+        '):\n',
+        `):\n    """Limit a sensor reading x to the closed range from low to high. Readings below the range become low, readings above it ` +
+          `become high, and readings inside it pass through unchanged. The ${word} station firmware calls this on every sample before ` +
+          'averaging, so it must stay cheap and must never raise on ordinary numbers."""\n',
+      );
+    const twins = [
+      { ...programs[0]!, id: 'clamp-north', code: documented('northern') },
+      { ...programs[0]!, id: 'clamp-south', code: documented('southern') },
+    ];
+    const twinsUri = path.join(root, 'twins.jsonl');
+    await fs.writeFile(twinsUri, twins.map((record) => JSON.stringify(record)).join('\n') + '\n');
+
+    const prefix = uniqueTaskQueue('reversal-twins');
+    const handle = await env.client.workflow.start(instructionReversal, {
+      args: [{ inputUri: twinsUri, outputUri: path.join(root, 'reversal-twins'), llm: llmConfig(), decontaminate: { options: { benchmarkRoot: benchRoot } } }],
+      taskQueue: `${prefix}-cpu`,
+      workflowId: `${prefix}-workflow`,
+    });
+    const result = await runWorkers(prefix, handle.result());
+
+    expect((await readAll<Document>(result.pairsUri)).map((pair) => pair.metadata.sourceId)).toEqual(['clamp-north', 'clamp-south']);
+    expect(result.published?.nearDuplicates).toMatchObject({ clusters: 1, removed: 1 });
+    expect(await readAll<Document>(result.published!.datasetUri)).toHaveLength(1);
+    expect((await readJson<DatasetManifest>(result.published!.datasetManifestUri)).records).toBe(1);
   });
 
   it('removes a pair whose code is a benchmark item before publishing', async () => {
@@ -227,6 +259,7 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     const result = await runWorkers(prefix, handle.result());
 
     expect((await readAll<Document>(result.pairsUri)).map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
+    expect(result.published?.nearDuplicates).toMatchObject({ clusters: 0, removed: 0 });
     expect(result.published?.decontamination).toMatchObject({ benchmarks: ['planted'], checked: 1, removed: 1, hits: { planted: { 'synthetic-instruction-reversal': 1 } } });
     expect(await readAll<Document>(result.published!.datasetUri)).toEqual([]);
     const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);

@@ -2,9 +2,10 @@
 // benchmark sets its documents were decontaminated against, trainingPreflight accepts it, and
 // refuses a run whose decontaminate stage was off.
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureMessage } from '../../cli/watch';
@@ -25,9 +26,20 @@ afterAll(async () => {
   await testEnv?.teardown();
 });
 
-async function run<T>(workflow: string, input: unknown): Promise<T> {
+async function run<T>(workflow: string, input: unknown, workflowId = uniqueTaskQueue('run')): Promise<T> {
   const workers = await createTestWorkers(testEnv, uniqueTaskQueue('preflight'), ['cpu', 'launcher']);
-  return withWorkers(workers, () => testEnv.client.workflow.execute(workflow, { taskQueue: workers.workflowQueue, workflowId: uniqueTaskQueue('run'), args: [input] })) as Promise<T>;
+  return withWorkers(workers, () => testEnv.client.workflow.execute(workflow, { taskQueue: workers.workflowQueue, workflowId, args: [input] })) as Promise<T>;
+}
+
+/**
+ * Stores a finished run's history, with CORPUSFLOW_RECORD_HISTORIES=1, as the fixture that
+ * test/replay/replay.test.ts replays against later versions of the workflow code.
+ */
+async function record(workflowId: string, fixture: string): Promise<void> {
+  if (process.env.CORPUSFLOW_RECORD_HISTORIES !== '1') return;
+  const history = await testEnv.client.workflow.getHandle(workflowId).fetchHistory();
+  const plain = proto.temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+  writeFileSync(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
 }
 
 async function refusal(input: TrainingPreflightInput): Promise<string> {
@@ -49,8 +61,10 @@ describe('trainingPreflight workflow', () => {
     expect(manifest.decontamination?.benchmarks[0]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.decontamination?.documentsChecked).toBe(checked.stages.find((stage) => stage.stage === 'decontaminate')!.stats.total);
 
-    const accepted = await run<Array<{ benchmarks: string[] }>>('trainingPreflight', { datasets: [checked.manifestUri], requiredBenchmarks: ['gsm8k', 'humaneval'] });
+    const acceptedId = uniqueTaskQueue('accepted');
+    const accepted = await run<Array<{ benchmarks: string[] }>>('trainingPreflight', { datasets: [checked.manifestUri], requiredBenchmarks: ['gsm8k', 'humaneval'] }, acceptedId);
     expect(accepted[0]!.benchmarks).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
+    await record(acceptedId, 'training-preflight.json');
 
     const uncheckedManifest = path.join(uncheckedOutput, 'manifest.json');
     expect(await refusal({ datasets: [checked.manifestUri, uncheckedManifest] })).toContain(`Refusing to train on ${uncheckedManifest}: it has no decontamination record`);
