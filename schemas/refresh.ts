@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FileDigest, OutputFile } from './manifest';
 import { PipelineInput, PipelineProgress } from './pipeline';
 import { StageStats } from './stats';
+import { DecontaminationRecord } from './dataset';
 
 export const NightlyRefreshInput = z
   .object({
@@ -100,6 +101,7 @@ export const VersionManifest = z.object({
   pipeline: z.object({ workflowId: z.string(), manifestUri: z.string(), configHash: z.string() }),
   outputs: z.object({ documents: z.array(OutputFile), rejected: z.array(OutputFile), exactHashes: OutputFile }),
   stats: StageStats.describe('Dedup against the published versions: kept, and dropped by reason'),
+  decontamination: DecontaminationRecord.optional().describe('Copied from the pipeline run manifest; absent when its decontaminate stage was off'),
   codeVersion: z.string(),
   createdAt: z.string(),
 });

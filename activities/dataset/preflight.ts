@@ -8,10 +8,10 @@ import { CheckDatasetForTrainingInput, DecontaminationRecord, type CheckDatasetF
 import { storageFor } from '../storage';
 import { readDecontaminationRecord } from './decontamination-record';
 
-// Run manifests (pipeline output) and dataset manifests (synthetic data) both carry the record
-// under the same key. The check needs nothing else from either.
+// Run manifests (pipeline output), dataset manifests (synthetic data) and the version manifests
+// of nightly refreshes all carry the record under the same key. The check needs nothing else.
 const ManifestWithRecord = z.object({
-  kind: z.enum(['run', 'dataset']),
+  kind: z.enum(['run', 'dataset', 'dataset-version']),
   decontamination: DecontaminationRecord.optional(),
 });
 
@@ -38,7 +38,7 @@ export async function checkDatasetForTraining(rawInput: CheckDatasetForTrainingI
   const parsed = ManifestWithRecord.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    refuse(manifestUri, `it is not a run or dataset manifest (field "${issue.path.join('.')}": ${issue.message})`);
+    refuse(manifestUri, `it is not a run, dataset or dataset version manifest (field "${issue.path.join('.')}": ${issue.message})`);
   }
   const record = parsed.data.decontamination;
   if (!record) refuse(manifestUri, 'it has no decontamination record');

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import { z } from 'zod';
+import { DecontaminationRecord } from '../../schemas/dataset';
 import { DedupAgainstPublishedInput, PublishVersionInput, WatermarkEntry } from '../../schemas/refresh';
 import type { DedupAgainstPublishedOutput, LatestPointer, PublishVersionOutput, VersionManifest } from '../../schemas/refresh';
 import { emptyStats } from '../../schemas/stats';
@@ -28,6 +29,7 @@ const HEARTBEAT_EVERY_DOCUMENTS = 1000;
  */
 const RunManifestShards = z.object({
   finalShards: z.array(z.string()).optional(),
+  decontamination: DecontaminationRecord.optional(),
   stages: z.array(z.object({ shards: z.array(z.object({ documents: z.object({ uri: z.string() }).partial().optional() })) })),
 });
 
@@ -139,6 +141,8 @@ export async function publishVersion(rawInput: PublishVersionInput): Promise<Pub
 
   const watermark = await writeWatermark(output, selection.previousVersion, selection.selectionUri, paths.watermark);
   const list = await sha256OfUri(selection.selectionUri);
+  // A trainer reads the version manifest, so it carries the run's decontamination record.
+  const run = await readManifest(params.pipeline.manifestUri, RunManifestShards);
   const manifest: VersionManifest = {
     kind: 'dataset-version',
     dataset: params.dataset,
@@ -151,6 +155,7 @@ export async function publishVersion(rawInput: PublishVersionInput): Promise<Pub
     pipeline: params.pipeline,
     outputs: { documents: params.dedup.documents, rejected: params.dedup.rejected, exactHashes: params.dedup.exactHashes },
     stats: params.dedup.stats,
+    decontamination: run?.decontamination,
     codeVersion: codeVersion(),
     createdAt: new Date().toISOString(),
   };

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDatasetForTraining } from '../../activities/dataset';
 import { buildScheduleOptions } from '../../cli/commands/schedule';
 import type { RejectedRecord } from '../../schemas/document';
 import type { PipelineSummary } from '../../schemas/pipeline';
@@ -93,6 +94,8 @@ describe('nightlyRefresh workflow', () => {
     expect(pipelineRun.inputFiles).toBe(2);
     expect(manifest.previousVersion).toBe(1);
     expect(manifest.stats.droppedByReason).toEqual({ duplicate_of_published: 1 });
+    expect(manifest.decontamination?.benchmarks.map((set) => set.name)).toEqual(['gsm8k', 'humaneval', 'mbpp', 'mmlu']);
+    await expect(checkDatasetForTraining({ manifestUri: path.join(output, 'versions/v0002/manifest.json') })).resolves.toBeDefined();
 
     const kept = manifest.outputs.documents.flatMap((file) => readJsonlGz<{ metadata: { inputUri: string } }>(new URL(file.uri).pathname));
     expect(kept.map((document) => path.basename(document.metadata.inputUri))).toEqual(['folha.html']);

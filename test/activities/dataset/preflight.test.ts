@@ -84,6 +84,6 @@ describe('checkDatasetForTraining', () => {
     await expect(checkDatasetForTraining({ manifestUri: broken })).rejects.toThrow(`${broken} is not valid JSON`);
     const other = path.join(root, 'other.json');
     await fs.writeFile(other, JSON.stringify({ stage: 'extract' }));
-    await expect(checkDatasetForTraining({ manifestUri: other })).rejects.toThrow(`Refusing to train on ${other}: it is not a run or dataset manifest (field "kind"`);
+    await expect(checkDatasetForTraining({ manifestUri: other })).rejects.toThrow(`Refusing to train on ${other}: it is not a run, dataset or dataset version manifest (field "kind"`);
   });
 });
