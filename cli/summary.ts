@@ -1,5 +1,6 @@
 // Renders a pipeline summary as tables for the terminal.
 import Table from 'cli-table3';
+import type { SyntheticPublication } from '../workflows/publish-synthetic';
 import type { PipelineSummary } from '../schemas/pipeline';
 
 // No colours: the summary is often piped into files and CI logs.
@@ -80,8 +81,17 @@ function renderDetails(summary: PipelineSummary): string[] {
         for (const [source, count] of Object.entries(bySource)) table.push([benchmark, source, count]);
       }
       const benchmarks = Array.isArray(details.benchmarks) ? details.benchmarks.join(', ') : '-';
-      lines.push(`decontaminate: checked against ${benchmarks}; audit report in ${details.manifestUri ?? '-'}`);
+      const manifestUri = typeof details.manifestUri === 'string' ? details.manifestUri : undefined;
+      const reportFolder = manifestUri ? manifestUri.replace(/[^/]*$/, 'report/') : '-';
+      lines.push(`decontaminate: checked against ${benchmarks}; audit report in ${reportFolder}, stage manifest ${manifestUri ?? '-'}`);
       if (table.length > 0) lines.push(table.toString());
+    }
+    if ((stage.stage === 'fim' || stage.stage === 'instruction-reversal') && details.published) {
+      const published = details.published as SyntheticPublication;
+      const check = published.decontamination
+        ? `decontaminated against ${published.decontamination.benchmarks.join(', ')}, ${published.decontamination.removed} removed`
+        : 'not decontaminated, so training launches refuse it';
+      lines.push(`${stage.stage}: published ${published.records} records to ${published.datasetUri} (${check}); manifest ${published.datasetManifestUri}`);
     }
   }
   return lines;
