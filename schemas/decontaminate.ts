@@ -1,7 +1,7 @@
 // Boundaries of the benchmark decontamination stage. Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { StageStats } from './stats';
-import { ShardFolder, ShardSet } from './shard-set';
+import { MaxChildrenPerRun, ShardFolder, ShardSet } from './shard-set';
 
 export const BenchmarkFormat = z.enum(['jsonl', 'jsonl.gz', 'json', 'parquet', 'csv']);
 export type BenchmarkFormat = z.infer<typeof BenchmarkFormat>;
@@ -58,12 +58,7 @@ export const DecontaminateOptions = z.object({
   maxMatchesPerDocument: z.number().int().min(1).default(10).describe('Matches listed in the report per document'),
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
-  maxChildrenPerRun: z
-    .number()
-    .int()
-    .min(1)
-    .default(500)
-    .describe('Batch child workflows one run starts before it continues as new, which bounds its event history'),
+  maxChildrenPerRun: MaxChildrenPerRun,
   taskQueue: z.string().optional().describe('Queue of the activities and child workflows; the workflow\'s own queue (cpu) when unset'),
 });
 export type DecontaminateOptions = z.infer<typeof DecontaminateOptions>;

@@ -1,7 +1,7 @@
 // Boundaries of the near-duplicate stage (MinHash LSH). Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { StageStats } from './stats';
-import { ShardFolder, ShardSet } from './shard-set';
+import { MaxChildrenPerRun, ShardFolder, ShardSet } from './shard-set';
 
 export const ShingleOptions = z.object({
   kind: z.enum(['word', 'char']).default('word').describe('"char" for scripts without spaces, such as Chinese, Japanese and Thai'),
@@ -29,12 +29,7 @@ export const NearDedupOptions = z.object({
   qualityScoreField: z.string().default('qualityScore').describe('Document metadata key of the quality score used to pick the kept document'),
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per workflow'),
-  maxChildrenPerRun: z
-    .number()
-    .int()
-    .min(1)
-    .default(500)
-    .describe('Batch child workflows one run starts before it continues as new, which bounds its event history'),
+  maxChildrenPerRun: MaxChildrenPerRun,
   taskQueue: z.string().optional().describe('Queue of the activities and child workflows; the workflow\'s own queue (cpu) when unset'),
   indexUri: z.string().optional().describe('Folder of the persistent index of published documents; read before and extended after the run'),
   publishIndex: z.boolean().default(true).describe('Add this run\'s kept documents to the index at indexUri'),

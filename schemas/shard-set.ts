@@ -55,3 +55,11 @@ export function allShardUris(set: ShardSet): string[] {
 export function inputShards(input: { shards?: ShardSet; shardUris?: string[] }): ShardSet {
   return input.shards ?? { uris: input.shardUris ?? [] };
 }
+
+/** The option of corpus workflows that bounds each run's history: batch children per run before continuing as new. */
+export const MaxChildrenPerRun = z
+  .number()
+  .int()
+  .min(1)
+  .default(500)
+  .describe('Batch child workflows one run starts before it continues as new, which bounds its event history');

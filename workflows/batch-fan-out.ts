@@ -1,6 +1,12 @@
 // Runs one phase of a corpus workflow as batch child workflows. It resumes at a given batch and
 // stops once the run has started its share of children. A workflow over thousands of shards
 // then continues as new between batches, with a small event history.
+import { workflowInfo } from '@temporalio/workflow';
+
+/** Returns the workflow id of batch `batch` of a phase: stable across continue-as-new, so a retried batch is the same child. */
+export function batchChildId(phase: string, batch: number): string {
+  return `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`;
+}
 
 export interface BatchFanOut {
   /** Batches the phase has in all. */

@@ -11,6 +11,7 @@ import { joinUri } from '../schemas/layout';
 import { inputShards, shardCountOf, shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { parseWorkflowInput } from './validate';
 import { forEachLimited } from './for-each-limited';
+import { batchChildId } from './batch-fan-out';
 
 const NON_RETRYABLE = ['InvalidDocument', 'ExactDedupDropListMismatch'];
 // Children run at most this many at once; each keeps `concurrency` activities in flight.
@@ -63,7 +64,7 @@ export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactD
       results[batch] = await executeChild(exactDedupBatch, {
         args: [args],
         taskQueue,
-        workflowId: `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`,
+        workflowId: batchChildId(phase, batch),
       });
     });
     return results;

@@ -11,7 +11,7 @@ import { joinUri } from '../schemas/layout';
 import { inputShards, shardCountOf, shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { addStats, emptyStats } from '../schemas/stats';
 import { parseWorkflowInput } from './validate';
-import { fanOutBatches } from './batch-fan-out';
+import { batchChildId, fanOutBatches } from './batch-fan-out';
 import { forEachLimited } from './for-each-limited';
 
 const NON_RETRYABLE = ['InvalidDocument', 'NearDedupIndexMismatch', 'InvalidNearDedupIndex'];
@@ -99,7 +99,7 @@ export async function nearDedup(rawInput: NearDedupInput = {}, carried?: NearDed
         const result = await executeChild(nearDedupBatch, {
           args: [args],
           taskQueue,
-          workflowId: `${workflowInfo().workflowId}-${phase}-${String(batch).padStart(5, '0')}`,
+          workflowId: batchChildId(phase, batch),
         });
         carry.documents += result.documents;
         carry.candidatePairs += result.candidatePairs;
