@@ -77,10 +77,14 @@ function renderDetails(summary: PipelineSummary): string[] {
     if (stage.stage === 'decontaminate') {
       const hits = (details.hits ?? {}) as Record<string, Record<string, number>>;
       const table = new Table({ chars: compact, style: plain, head: ['benchmark', 'source', 'documents removed'] });
-      for (const [benchmark, bySource] of Object.entries(hits)) {
-        for (const [source, count] of Object.entries(bySource)) table.push([benchmark, source, count]);
+      const checked = Array.isArray(details.benchmarks) ? (details.benchmarks as string[]) : [];
+      // Every benchmark gets a row, so a clean run shows zero hits rather than nothing.
+      for (const benchmark of new Set([...checked, ...Object.keys(hits)])) {
+        const bySource = Object.entries(hits[benchmark] ?? {});
+        if (bySource.length === 0) table.push([benchmark, '-', 0]);
+        for (const [source, count] of bySource) table.push([benchmark, source, count]);
       }
-      const benchmarks = Array.isArray(details.benchmarks) ? details.benchmarks.join(', ') : '-';
+      const benchmarks = checked.length > 0 ? checked.join(', ') : '-';
       const manifestUri = typeof details.manifestUri === 'string' ? details.manifestUri : undefined;
       const reportFolder = manifestUri ? manifestUri.replace(/[^/]*$/, 'report/') : '-';
       lines.push(`decontaminate: checked against ${benchmarks}; audit report in ${reportFolder}, stage manifest ${manifestUri ?? '-'}`);

@@ -35,7 +35,7 @@ export const DatasetManifest = z.object({
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
 
 /** Decontamination settings of a synthetic-data workflow, applied before it publishes its output. */
-export const SyntheticDecontamination = z.object({
+export const SyntheticDecontamination = z.strictObject({
   enabled: z
     .boolean()
     .default(true)
@@ -70,7 +70,7 @@ export type CheckDatasetForTrainingOutput = z.infer<typeof CheckDatasetForTraini
  * default for FIM, whose exercises from one program are near-identical on purpose.
  */
 export function syntheticNearDedup(enabledByDefault: boolean) {
-  return z.object({
+  return z.strictObject({
     enabled: z.boolean().default(enabledByDefault).describe('Remove near-duplicate records (MinHash LSH) before publishing'),
     options: NearDedupOptions.omit({ indexUri: true, publishIndex: true }).prefault({}),
   });

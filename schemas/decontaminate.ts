@@ -11,7 +11,7 @@ export type BenchmarkFormat = z.infer<typeof BenchmarkFormat>;
  * (`"question"`, `"turns.0.content"`); a CSV file without a header row uses column numbers
  * (`"0"`). Array values are flattened, so a `choices` list field can be named once.
  */
-export const BenchmarkFields = z.object({
+export const BenchmarkFields = z.strictObject({
   id: z.string().optional().describe('Field holding the item id; the file name and row number when unset'),
   question: z.array(z.string()).min(1),
   answer: z.array(z.string()).default([]),
@@ -19,7 +19,7 @@ export const BenchmarkFields = z.object({
 });
 export type BenchmarkFields = z.infer<typeof BenchmarkFields>;
 
-export const BenchmarkSet = z.object({
+export const BenchmarkSet = z.strictObject({
   name: z.string().min(1),
   uri: z.string().describe('A file, or a folder whose files ending in the format\'s extension are all read; relative to benchmarkRoot'),
   format: BenchmarkFormat.optional().describe('Inferred from the file extension when unset'),
@@ -37,7 +37,7 @@ export const DEFAULT_BENCHMARKS: z.input<typeof BenchmarkSet>[] = [
   { name: 'mmlu', uri: 'mmlu/test', format: 'csv', fields: { question: ['0'], choices: ['1', '2', '3', '4'] } },
 ];
 
-export const DecontaminateOptions = z.object({
+export const DecontaminateOptions = z.strictObject({
   benchmarkRoot: z.string().default('../shared/data/bench').describe('Folder that relative benchmark URIs resolve against'),
   benchmarks: z.array(BenchmarkSet).default(DEFAULT_BENCHMARKS.map((set) => BenchmarkSet.parse(set))),
   longNgram: z.number().int().min(2).max(64).default(13).describe('Words per n-gram for benchmark texts of at least this many words'),
@@ -63,7 +63,7 @@ export const DecontaminateOptions = z.object({
 });
 export type DecontaminateOptions = z.infer<typeof DecontaminateOptions>;
 
-export const DecontaminateInput = z.object({
+export const DecontaminateInput = z.strictObject({
   shards: ShardSet.optional().describe('The document shards: a folder and a count, or a list; takes precedence over shardUris'),
   shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, when shards is unset'),
   outputUri: z.string().default('.corpusflow/decontaminate').describe('Folder for this stage'),

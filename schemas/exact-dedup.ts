@@ -6,14 +6,14 @@ import { FileDigest } from './manifest';
 import { StageStats } from './stats';
 import { ShardFolder, ShardSet } from './shard-set';
 
-export const ExactDedupOptions = z.object({
+export const ExactDedupOptions = z.strictObject({
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per child workflow'),
   taskQueue: z.string().optional().describe("Queue of the activities and child workflows; the workflow's own queue when unset"),
 });
 export type ExactDedupOptions = z.infer<typeof ExactDedupOptions>;
 
-export const ExactDedupInput = z.object({
+export const ExactDedupInput = z.strictObject({
   shards: ShardSet.optional().describe('The document shards in corpus order: a folder and a count, or a list; takes precedence over shardUris'),
   shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, in corpus order, when shards is unset'),
   outputUri: z.string().default('.corpusflow/exact-dedup').describe('Folder for this stage'),

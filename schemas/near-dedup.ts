@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { StageStats } from './stats';
 import { MaxChildrenPerRun, ShardFolder, ShardSet } from './shard-set';
 
-export const ShingleOptions = z.object({
+export const ShingleOptions = z.strictObject({
   kind: z.enum(['word', 'char']).default('word').describe('"char" for scripts without spaces, such as Chinese, Japanese and Thai'),
   size: z.number().int().min(1).max(64).default(5).describe('Words (or characters) per shingle'),
 });
 
-export const NearDedupOptions = z.object({
+export const NearDedupOptions = z.strictObject({
   shingle: ShingleOptions.prefault({}),
   bands: z.number().int().min(1).max(64).default(14),
   rows: z.number().int().min(1).max(64).default(8).describe('MinHash values per band'),
@@ -48,7 +48,7 @@ export function nearDedupIndexConfig(options: NearDedupOptions) {
   return { shingle, bands, rows, seed, partitions };
 }
 
-export const NearDedupInput = z.object({
+export const NearDedupInput = z.strictObject({
   shards: ShardSet.optional().describe('The document shards: a folder and a count, or a list; takes precedence over shardUris'),
   shardUris: z.array(z.string()).default([]).describe('gzip JSON Lines document shards, when shards is unset'),
   outputUri: z.string().default('.corpusflow/near-dedup').describe('Folder for this stage'),

@@ -10,7 +10,7 @@ import { ShardSet } from './shard-set';
 import { QualityFilterConfig } from '../activities/filter/config';
 
 export const ExtractOptions = z
-  .object({
+  .strictObject({
     source: z.string().default('web').describe('Value of each document\'s "source" field'),
     maxRecordBytes: z
       .number()
@@ -85,23 +85,23 @@ export const PipelineInput = z
       .describe('Set the CorpusflowStage/Dataset/ConfigHash search attributes; the server must have them registered'),
     extract: ExtractOptions,
     filter: z
-      .object({ enabled: z.boolean().default(true), rules: QualityFilterConfig.prefault({}) })
+      .strictObject({ enabled: z.boolean().default(true), rules: QualityFilterConfig.prefault({}) })
       .prefault({})
       .describe('Language ID and the Gopher, C4, FineWeb and corruption rules; every threshold is in rules'),
     exactDedup: z
-      .object({ enabled: z.boolean().default(true), options: ExactDedupOptions.prefault({}) })
+      .strictObject({ enabled: z.boolean().default(true), options: ExactDedupOptions.prefault({}) })
       .prefault({})
       .describe('Removes documents whose normalised text repeats an earlier one'),
     nearDedup: z
-      .object({ enabled: z.boolean().default(true), options: NearDedupOptions.prefault({}) })
+      .strictObject({ enabled: z.boolean().default(true), options: NearDedupOptions.prefault({}) })
       .prefault({})
       .describe('MinHash LSH near-duplicate removal'),
     decontaminate: z
-      .object({ enabled: z.boolean().default(true), options: DecontaminateOptions.prefault({}) })
+      .strictObject({ enabled: z.boolean().default(true), options: DecontaminateOptions.prefault({}) })
       .prefault({})
       .describe('Removes documents that share a 13-gram (7-gram for short items) with a benchmark'),
     classifier: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(false),
         options: z
           .record(z.string(), z.unknown())
@@ -111,24 +111,24 @@ export const PipelineInput = z
       .prefault({})
       .describe('Learned quality classifiers (fastText) trained on annotations or reference files, then filtering by topic thresholds'),
     fim: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(false),
         options: z.record(z.string(), z.unknown()).default({}).describe('fimExercises input without outputUri: inputUri, format, settings, llm'),
       })
       .prefault({})
       .describe('Fill-in-the-middle exercises from code with tests, validated in the sandbox'),
     instructionReversal: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(false),
         options: z.record(z.string(), z.unknown()).default({}).describe('instructionReversal input without outputUri: inputUri, format, settings, llm'),
       })
       .prefault({})
       .describe('Instruction and code pairs whose regenerated code passes the original tests'),
     tokenize: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(true),
         exports: z
-          .object({
+          .strictObject({
             jsonl: z.boolean().default(false).describe('Also write the final documents as gzip JSON Lines text under export/'),
             parquet: z.boolean().default(true).describe('Also write the final documents as Parquet under export/'),
           })

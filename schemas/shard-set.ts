@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import { joinUri, shardName } from './layout';
 
-export const ShardFolder = z.object({
+export const ShardFolder = z.strictObject({
   folder: z.string().describe('Folder holding shard-00000.jsonl.gz, shard-00001.jsonl.gz, ...'),
   count: z.number().int().nonnegative(),
 });
 export type ShardFolder = z.infer<typeof ShardFolder>;
 
-export const ShardList = z.object({ uris: z.array(z.string()).describe('gzip JSON Lines document shards, in shard order') });
+export const ShardList = z.strictObject({ uris: z.array(z.string()).describe('gzip JSON Lines document shards, in shard order') });
 export type ShardList = z.infer<typeof ShardList>;
 
 export const ShardSet = z.union([ShardFolder, ShardList]);

@@ -15,11 +15,13 @@ const ManifestWithRecord = z.object({
   decontamination: DecontaminationRecord.optional(),
 });
 
-function refuse(manifestUri: string, reason: string): never {
-  throw ApplicationFailure.nonRetryable(
-    `Refusing to train on ${manifestUri}: ${reason}. Rebuild the dataset with the decontaminate stage enabled and launch from its new manifest.`,
-    'DatasetNotDecontaminated',
-  );
+const REBUILD = 'Rebuild the dataset with the decontaminate stage enabled and launch from its new manifest.';
+const NOT_A_MANIFEST = 'Pass a run manifest (<output>/manifest.json), a dataset.manifest.json or a refresh version manifest (versions/vNNNN/manifest.json).';
+const EDITED = 'The record no longer matches the stage that wrote it; rebuild the dataset instead of editing its manifests.';
+
+/** Fails the launch naming the dataset, why it is refused and what fixes it. */
+function refuse(manifestUri: string, reason: string, fix: string): never {
+  throw ApplicationFailure.nonRetryable(`Refusing to train on ${manifestUri}: ${reason}. ${fix}`, 'DatasetNotDecontaminated');
 }
 
 export async function checkDatasetForTraining(rawInput: CheckDatasetForTrainingInput): Promise<CheckDatasetForTrainingOutput> {
@@ -38,20 +40,26 @@ export async function checkDatasetForTraining(rawInput: CheckDatasetForTrainingI
   const parsed = ManifestWithRecord.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    refuse(manifestUri, `it is not a run, dataset or dataset version manifest (field "${issue.path.join('.')}": ${issue.message})`);
+    refuse(manifestUri, `it is not a run, dataset or dataset version manifest (field "${issue.path.join('.')}": ${issue.message})`, NOT_A_MANIFEST);
   }
   const record = parsed.data.decontamination;
-  if (!record) refuse(manifestUri, 'it has no decontamination record');
-  if (record.benchmarks.length === 0) refuse(manifestUri, 'its decontamination record names no benchmark set');
+  if (!record) refuse(manifestUri, 'it has no decontamination record', REBUILD);
+  if (record.benchmarks.length === 0) refuse(manifestUri, 'its decontamination record names no benchmark set', REBUILD);
 
   // The record is a copy; the stage manifest it names must still exist and agree with it.
-  const stage = await readDecontaminationRecord(record.manifestUri).catch((error: unknown) => refuse(manifestUri, (error as Error).message));
+  const stage = await readDecontaminationRecord(record.manifestUri).catch((error: unknown) => refuse(manifestUri, (error as Error).message, EDITED));
   const names = record.benchmarks.map((set) => set.name);
   const stageNames = new Set(stage.benchmarks.map((set) => set.name));
   const unconfirmed = names.filter((name) => !stageNames.has(name));
-  if (unconfirmed.length > 0) refuse(manifestUri, `its record names ${unconfirmed.join(', ')}, which ${record.manifestUri} does not list`);
+  if (unconfirmed.length > 0) refuse(manifestUri, `its record names ${unconfirmed.join(', ')}, which ${record.manifestUri} does not list`, EDITED);
 
   const missing = input.requiredBenchmarks.filter((name) => !names.includes(name));
-  if (missing.length > 0) refuse(manifestUri, `it was not decontaminated against ${missing.join(', ')} (it was against ${names.join(', ')})`);
+  if (missing.length > 0) {
+    refuse(
+      manifestUri,
+      `it was not decontaminated against ${missing.join(', ')} (it was against ${names.join(', ')})`,
+      'Add the missing sets to decontaminate.options.benchmarks and rebuild the dataset.',
+    );
+  }
   return { manifestUri, benchmarks: names };
 }

@@ -74,7 +74,7 @@ export async function removeContaminatedDocuments(rawInput: RemoveContaminatedIn
         id: document.id,
         stage: 'decontaminate',
         reason: 'benchmark_ngram_match',
-        detail: `Document ${document.id} shares "${first.ngram}" with ${first.benchmark} item ${first.itemId}` + (matches.length > 1 ? ` and ${matches.length - 1} more matches` : ''),
+        detail: `Document ${document.id}${typeof document.metadata.sourceId === 'string' ? ` (id ${document.metadata.sourceId} in ${document.metadata.inputUri})` : ''} shares "${first.ngram}" with ${first.benchmark} item ${first.itemId}` + (matches.length > 1 ? ` and ${matches.length - 1} more matches` : ''),
         inputUri: input.shardUri,
         recordIndex,
         byteOffset: line.byteOffset,
@@ -83,7 +83,17 @@ export async function removeContaminatedDocuments(rawInput: RemoveContaminatedIn
         measurements: { matches: listed, matchCount: matches.length },
       };
       await rejected.write(record);
-      await report.write({ documentId: document.id, source: document.source, inputUri: input.shardUri, recordIndex, matchCount: matches.length, matches: listed });
+      // sourceId and sourceUri lead back to the record in the user's own input.
+      await report.write({
+        documentId: document.id,
+        sourceId: document.metadata.sourceId,
+        sourceUri: document.metadata.inputUri,
+        source: document.source,
+        inputUri: input.shardUri,
+        recordIndex,
+        matchCount: matches.length,
+        matches: listed,
+      });
     }
     recordIndex += 1;
     if (recordIndex % 1000 === 0) heartbeatProgress({ documents: recordIndex });

@@ -87,7 +87,8 @@ export async function filterShard(rawInput: FilterShardInput): Promise<ShardResu
       const rejection = rejectionOf(verdict);
       if (!loggedReasons.has(rejection.reason)) {
         loggedReasons.add(rejection.reason);
-        context.log.warn('Filter dropped a document', { shard: params.shardIndex, id: document.id, reason: rejection.reason });
+        // Dropping is the filter's job, not a fault: one example per reason, at debug level.
+        context.log.debug('Filter dropped a document (first of its reason in this shard)', { shard: params.shardIndex, id: document.id, reason: rejection.reason });
       }
       await rejected.write({ id: document.id, stage: STAGE, inputUri: params.inputUri, ...rejection, raw: document.text.length <= 64 * 1024 ? document.text : undefined, document });
     }

@@ -39,6 +39,7 @@ describe('renderSummary', () => {
     );
     expect(text).toContain('decontaminate: checked against gsm8k, mmlu; audit report in file:///out/decontaminate/report/, stage manifest file:///out/decontaminate/decontamination.manifest.json');
     expect(text).toMatch(/│ gsm8k\s+│ web\s+│ 1\s+│/);
+    expect(text).toMatch(/│ mmlu\s+│ -\s+│ 0\s+│/);
   });
 
   it('says where a synthetic dataset was published and whether a launch accepts it', () => {

@@ -227,6 +227,13 @@ describe('nearDedup workflow', () => {
     await expectContinuedAsNew(continued.workflowId, continued.firstRunId);
   });
 
+  it('fails at once on a setting outside options', async () => {
+    const failure = await run({ shardUris: [], outputUri: pathToFileURL(path.join(root, 'misplaced-out')).href, batchSize: 1 } as NearDedupInput).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toContain('Unrecognized key: "batchSize"');
+  });
+
   it('fails without retries on a record that is not a document', async () => {
     const shardUris = await writeShards('invalid', [[document('fine', 'some text here'), { id: 'broken', source: 'web' } as unknown as Document]]);
     const outputUri = pathToFileURL(path.join(root, 'invalid-out')).href;

@@ -69,12 +69,13 @@ describe('pipeline on code documents', () => {
     ];
     writeFileSync(path.join(input, 'programs.jsonl'), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
 
+    const output = tempDir('code-out');
     const workers = await createTestWorkers(testEnv, uniqueTaskQueue('code'));
     const summary = (await withWorkers(workers, () =>
       testEnv.client.workflow.execute('pipeline', {
         taskQueue: workers.workflowQueue,
         workflowId: uniqueTaskQueue('code-run'),
-        args: [{ input, output: tempDir('code-out'), extract: { source: 'code' }, filter: { enabled: false }, tokenize: { enabled: false } }],
+        args: [{ input, output, extract: { source: 'code' }, filter: { enabled: false }, tokenize: { enabled: false } }],
       }),
     )) as PipelineSummary;
 
@@ -84,5 +85,10 @@ describe('pipeline on code documents', () => {
     expect(stage('decontaminate').stats.droppedByReason).toEqual({ benchmark_ngram_match: 1 });
     expect(stage('decontaminate').details?.hits).toEqual({ humaneval: { code: 1 } });
     expect(summary.documents).toBe(2);
+    // The audit report leads back to the id the record had in the input file.
+    const report = gunzipSync(readFileSync(path.join(output, 'decontaminate/report/shard-00000.jsonl.gz'))).toString('utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(report).toHaveLength(1);
+    expect(report[0]).toMatchObject({ sourceId: 'repo-c/longest.py', source: 'code' });
+    expect(report[0].sourceUri).toMatch(/programs\.jsonl$/);
   });
 });

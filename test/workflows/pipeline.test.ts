@@ -151,4 +151,10 @@ describe('pipeline workflow', () => {
     expect(message).toContain('extract.minTextChars: Too small: expected number to be >=0');
     expect(message).toContain('Unrecognized key: "colour"');
   });
+
+  it('names a misspelled key inside a stage section', async () => {
+    const message = await failureOf({ input: 'x', decontaminate: { enable: false }, nearDedup: { options: { similarityThresold: 0.9 } } });
+    expect(message).toContain('decontaminate: Unrecognized key: "enable"');
+    expect(message).toContain('nearDedup.options: Unrecognized key: "similarityThresold"');
+  });
 });

@@ -60,7 +60,9 @@ describe('checkDatasetForTraining', () => {
   it('refuses a record whose stage manifest is gone', async () => {
     const { manifestUri, stageManifestUri } = await decontaminatedDataset('gone', ['gsm8k']);
     await fs.rm(stageManifestUri);
-    await expect(checkDatasetForTraining({ manifestUri })).rejects.toThrow(`Decontamination manifest not found: ${stageManifestUri}`);
+    await expect(checkDatasetForTraining({ manifestUri })).rejects.toThrow(
+      `Decontamination manifest not found: ${stageManifestUri}. The record no longer matches the stage that wrote it; rebuild the dataset instead of editing its manifests.`,
+    );
   });
 
   it('refuses a record naming a set the stage manifest lacks', async () => {
@@ -73,7 +75,9 @@ describe('checkDatasetForTraining', () => {
 
   it('refuses a dataset not checked against a required benchmark set', async () => {
     const { manifestUri } = await decontaminatedDataset('partial', ['gsm8k']);
-    await expect(checkDatasetForTraining({ manifestUri, requiredBenchmarks: ['gsm8k', 'mbpp'] })).rejects.toThrow('it was not decontaminated against mbpp (it was against gsm8k)');
+    await expect(checkDatasetForTraining({ manifestUri, requiredBenchmarks: ['gsm8k', 'mbpp'] })).rejects.toThrow(
+      'it was not decontaminated against mbpp (it was against gsm8k). Add the missing sets to decontaminate.options.benchmarks and rebuild the dataset.',
+    );
   });
 
   it('names the file of a missing, broken or foreign manifest', async () => {
@@ -85,5 +89,6 @@ describe('checkDatasetForTraining', () => {
     const other = path.join(root, 'other.json');
     await fs.writeFile(other, JSON.stringify({ stage: 'extract' }));
     await expect(checkDatasetForTraining({ manifestUri: other })).rejects.toThrow(`Refusing to train on ${other}: it is not a run, dataset or dataset version manifest (field "kind"`);
+    await expect(checkDatasetForTraining({ manifestUri: other })).rejects.toThrow('Pass a run manifest (<output>/manifest.json)');
   });
 });
