@@ -4,11 +4,12 @@
 import { z } from 'zod';
 import { FileDigest } from './manifest';
 import { StageStats } from './stats';
-import { ShardFolder, ShardSet } from './shard-set';
+import { MaxChildrenPerRun, ShardFolder, ShardSet } from './shard-set';
 
 export const ExactDedupOptions = z.strictObject({
   batchSize: z.number().int().min(1).max(1000).default(100).describe('Shards per child workflow'),
   concurrency: z.number().int().min(1).max(256).default(8).describe('Activities in flight per child workflow'),
+  maxChildrenPerRun: MaxChildrenPerRun,
   taskQueue: z.string().optional().describe("Queue of the activities and child workflows; the workflow's own queue when unset"),
 });
 export type ExactDedupOptions = z.infer<typeof ExactDedupOptions>;
@@ -27,6 +28,7 @@ export const ExactDedupOutput = z.object({
   stats: StageStats,
   duplicates: z.number().int().nonnegative(),
   manifestHits: z.number().int().nonnegative().describe('Activities that found a matching manifest and skipped their work'),
+  continuedRuns: z.number().int().nonnegative().describe('Times the workflow continued as new'),
 });
 export type ExactDedupOutput = z.infer<typeof ExactDedupOutput>;
 
@@ -129,3 +131,14 @@ export const ExactDedupBatchOutput = z.object({
   skipped: z.number().int().nonnegative().describe('Activities that found a matching manifest'),
 });
 export type ExactDedupBatchOutput = z.infer<typeof ExactDedupBatchOutput>;
+
+/** Where a continued-as-new `exactDedup` resumes: the phase, its next batch and the totals so far. */
+export const ExactDedupCarry = z.object({
+  phase: z.enum(['hashes', 'duplicates', 'removal']),
+  nextBatch: z.number().int().nonnegative(),
+  found: FindExactDuplicatesOutput.optional(),
+  stats: StageStats,
+  skipped: z.number().int().nonnegative(),
+  continuedRuns: z.number().int().nonnegative(),
+});
+export type ExactDedupCarry = z.infer<typeof ExactDedupCarry>;

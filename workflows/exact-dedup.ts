@@ -1,21 +1,23 @@
 // The `exactDedup` workflow: removes documents whose normalised text repeats an earlier one, in
 // three phases, one activity each: hash every shard -> find duplicates in one pass in shard
 // order -> rewrite every shard without its duplicates. The per-shard phases run in child
-// workflows of `batchSize` shards, so the parent's history grows by one child per batch.
-import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// workflows of `batchSize` shards, and the workflow continues as new after `maxChildrenPerRun`
+// children, so its history stays small however many shards there are.
+import { continueAsNew, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities/exact-dedup';
-import { ExactDedupBatchInput, ExactDedupInput } from '../schemas/exact-dedup';
+import { ExactDedupBatchInput, ExactDedupCarry, ExactDedupInput } from '../schemas/exact-dedup';
 import type { ExactDedupBatchOutput, ExactDedupOptions, ExactDedupOutput } from '../schemas/exact-dedup';
 import { addStats, emptyStats } from '../schemas/stats';
 import { joinUri } from '../schemas/layout';
 import { inputShards, shardCountOf, shardFolder, shardUrisBetween } from '../schemas/shard-set';
 import { parseWorkflowInput } from './validate';
 import { forEachLimited } from './for-each-limited';
-import { batchChildId } from './batch-fan-out';
+import { batchChildId, fanOutBatches } from './batch-fan-out';
 
 const NON_RETRYABLE = ['InvalidDocument', 'ExactDedupDropListMismatch'];
 // Children run at most this many at once; each keeps `concurrency` activities in flight.
 const CHILDREN_IN_FLIGHT = 4;
+const PHASES: ExactDedupCarry['phase'][] = ['hashes', 'duplicates', 'removal'];
 
 function activitiesFor(options: ExactDedupOptions) {
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
@@ -41,51 +43,58 @@ function emptyBatchOutput(): ExactDedupBatchOutput {
   return { stats: emptyStats(), documents: 0, skipped: 0 };
 }
 
-export async function exactDedup(rawInput: ExactDedupInput = {}): Promise<ExactDedupOutput> {
+export async function exactDedup(rawInput: ExactDedupInput = {}, carried?: ExactDedupCarry): Promise<ExactDedupOutput> {
   const input = parseWorkflowInput('exactDedup', ExactDedupInput, rawInput);
   const { outputUri, options } = input;
   const shards = inputShards(input);
   const shardCount = shardCountOf(shards);
   const { whole } = activitiesFor(options);
   const taskQueue = options.taskQueue ?? workflowInfo().taskQueue;
+  const carry: ExactDedupCarry = carried ? ExactDedupCarry.parse(carried) : { phase: 'hashes', nextBatch: 0, stats: emptyStats(), skipped: 0, continuedRuns: 0 };
+  const started = { count: 0, limit: options.maxChildrenPerRun };
 
-  const runBatches = async (phase: ExactDedupBatchInput['phase']): Promise<ExactDedupBatchOutput[]> => {
+  /** Runs the batches of a shard phase; false when the run reached its child limit first. */
+  const fanOut = async (phase: ExactDedupBatchInput['phase']): Promise<boolean> => {
     const batches = Math.ceil(shardCount / options.batchSize);
-    const results: ExactDedupBatchOutput[] = new Array(batches);
-    await forEachLimited(batches, CHILDREN_IN_FLIGHT, async (batch) => {
-      const first = batch * options.batchSize;
-      const args: ExactDedupBatchInput = {
-        phase,
-        outputUri,
-        options,
-        shardUris: shardUrisBetween(shards, first, options.batchSize),
-        firstShardIndex: first,
-      };
-      results[batch] = await executeChild(exactDedupBatch, {
-        args: [args],
-        taskQueue,
-        workflowId: batchChildId(phase, batch),
-      });
+    carry.nextBatch = await fanOutBatches({
+      batches,
+      nextBatch: carry.nextBatch,
+      inFlight: CHILDREN_IN_FLIGHT,
+      started,
+      runBatch: async (batch) => {
+        const first = batch * options.batchSize;
+        const args: ExactDedupBatchInput = { phase, outputUri, options, shardUris: shardUrisBetween(shards, first, options.batchSize), firstShardIndex: first };
+        const result = await executeChild(exactDedupBatch, { args: [args], taskQueue, workflowId: batchChildId(phase, batch) });
+        carry.skipped += result.skipped;
+        addStats(carry.stats, result.stats);
+      },
     });
-    return results;
+    return carry.nextBatch >= batches;
   };
 
-  const hashed = await runBatches('hashes');
-  const found = await whole.findExactDuplicates({ outputUri, shardCount });
-  log.info('Exact-dedup duplicates found', { shards: shardCount, documents: found.documents, duplicates: found.duplicates });
+  for (let phaseIndex = PHASES.indexOf(carry.phase); phaseIndex < PHASES.length; phaseIndex += 1) {
+    const phase = PHASES[phaseIndex]!;
+    carry.phase = phase;
+    if (phase === 'duplicates') {
+      carry.found = await whole.findExactDuplicates({ outputUri, shardCount });
+      log.info('Exact-dedup duplicates found', { shards: shardCount, documents: carry.found.documents, duplicates: carry.found.duplicates });
+    } else if (!(await fanOut(phase))) {
+      carry.continuedRuns += 1;
+      log.info('Exact-dedup continuing as new to keep the history small', { phase, nextBatch: carry.nextBatch, continuedRuns: carry.continuedRuns });
+      return continueAsNew<typeof exactDedup>(rawInput, carry);
+    }
+    carry.nextBatch = 0;
+  }
 
-  const removed = await runBatches('removal');
-  const total = emptyBatchOutput();
-  for (const batch of removed) addStats(total.stats, batch.stats);
-  const manifestHits = [...hashed, ...removed].reduce((sum, batch) => sum + batch.skipped, 0) + (found.skipped ? 1 : 0);
-
-  log.info('Exact-dedup finished', { total: total.stats.total, kept: total.stats.kept, dropped: total.stats.dropped });
+  const found = carry.found!;
+  log.info('Exact-dedup finished', { total: carry.stats.total, kept: carry.stats.kept, dropped: carry.stats.dropped });
   return {
     shards: shardFolder(outputUri, shardCount),
     rejected: shardFolder(joinUri(outputUri, 'rejected'), shardCount),
-    stats: total.stats,
+    stats: carry.stats,
     duplicates: found.duplicates,
-    manifestHits,
+    manifestHits: carry.skipped + (found.skipped ? 1 : 0),
+    continuedRuns: carry.continuedRuns,
   };
 }
 

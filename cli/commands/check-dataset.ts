@@ -3,13 +3,13 @@
 // no Temporal server is needed.
 import { Command } from 'commander';
 import { checkDatasetForTraining } from '../../activities/dataset';
-import { normalizeUri } from '../../activities/storage/uri';
 import { UserError } from '../errors';
 
 async function checkDatasets(manifests: string[], options: { require: string[] }): Promise<void> {
   for (const manifest of manifests) {
     try {
-      const result = await checkDatasetForTraining({ manifestUri: normalizeUri(manifest), requiredBenchmarks: options.require });
+      // The path goes in as typed, so a refusal names the file the way the user wrote it.
+      const result = await checkDatasetForTraining({ manifestUri: manifest, requiredBenchmarks: options.require });
       console.log(`ok: ${manifest} was decontaminated against ${result.benchmarks.join(', ')}`);
     } catch (error) {
       throw new UserError((error as Error).message);

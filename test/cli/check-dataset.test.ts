@@ -50,6 +50,6 @@ describe('corpusflow check-dataset command', () => {
     const result = await checkDataset(checked, unchecked);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`ok: ${checked}`);
-    expect(result.stderr).toContain(`error: Refusing to train on file://${unchecked}: it has no decontamination record`);
+    expect(result.stderr).toContain(`error: Refusing to train on ${unchecked}: it has no decontamination record`);
   });
 });

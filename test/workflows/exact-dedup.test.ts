@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as activities from '../../activities/exact-dedup';
 import { readJsonlRecords } from '../../activities/shards/jsonl-reader';
 import { JsonlShardWriter } from '../../activities/shards/jsonl-writer';
+import { shardName } from '../../schemas/layout';
 import { allShardUris } from '../../schemas/shard-set';
 import type { Document, RejectedRecord } from '../../schemas/document';
 import type { ExactDedupInput } from '../../schemas/exact-dedup';
@@ -35,10 +36,10 @@ function document(id: string, text: string): Document {
   return { id, text, source: 'web', metadata: { inputUri: 'file:///input.jsonl', recordIndex: 0 } };
 }
 
-async function writeShards(folder: string, shards: unknown[][]): Promise<string[]> {
+async function writeShards(folder: string, shards: unknown[][], name = (index: number) => `input-${index}.jsonl.gz`): Promise<string[]> {
   const uris: string[] = [];
   for (const [index, records] of shards.entries()) {
-    const uri = pathToFileURL(path.join(root, folder, `input-${index}.jsonl.gz`)).href;
+    const uri = pathToFileURL(path.join(root, folder, name(index))).href;
     const writer = await JsonlShardWriter.open(uri);
     for (const record of records) await writer.write(record);
     await writer.close();
@@ -73,6 +74,18 @@ const corpus = [
 ];
 
 describe('exactDedup workflow', () => {
+  it('reads shards named by folder and count, and continues as new with the same result', async () => {
+    await writeShards('folder-in', corpus, (index) => `${shardName(index)}.jsonl.gz`);
+    const shards = { folder: pathToFileURL(path.join(root, 'folder-in')).href, count: corpus.length };
+
+    // batchSize 1: 3 hash and 3 removal children, at most 2 per run, so 3 runs.
+    const result = await run({ shards, outputUri: pathToFileURL(path.join(root, 'folder-out')).href, options: { batchSize: 1, maxChildrenPerRun: 2 } });
+
+    expect(result.continuedRuns).toBe(2);
+    expect(result.stats).toEqual({ total: 6, kept: 4, dropped: 2, droppedByReason: { exact_duplicate: 2 }, skippedByReason: {} });
+    expect((await readAll<Document>(allShardUris(result.shards))).map((item) => item.id)).toEqual(['a', 'b', 'd', 'f']);
+  }, 60_000);
+
   it('removes copies across shards in batches', async () => {
     const shardUris = await writeShards('happy', corpus);
     const outputUri = pathToFileURL(path.join(root, 'happy', 'out')).href;
