@@ -11,7 +11,14 @@ export async function readDecontaminationRecord(manifestUri: string): Promise<De
   if (!(await storage.stat(manifestUri))) {
     throw ApplicationFailure.nonRetryable(`Decontamination manifest not found: ${manifestUri}`, 'InvalidDecontaminationManifest');
   }
-  const parsed = StageManifest.safeParse(JSON.parse((await storage.readBytes(manifestUri)).toString('utf8')));
+  const text = (await storage.readBytes(manifestUri)).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`Decontamination manifest ${manifestUri} is not valid JSON: ${(error as Error).message}`, 'InvalidDecontaminationManifest');
+  }
+  const parsed = StageManifest.safeParse(json);
   const benchmarks = parsed.success ? IndexedBenchmark.array().safeParse(parsed.data.details.decontaminatedAgainst) : undefined;
   if (!parsed.success || parsed.data.stage !== 'decontaminate' || !benchmarks?.success) {
     throw ApplicationFailure.nonRetryable(`${manifestUri} is not a decontamination stage manifest: it lists no benchmark sets`, 'InvalidDecontaminationManifest');
