@@ -94,7 +94,7 @@ function renderDetails(summary: PipelineSummary): string[] {
       const published = details.published as SyntheticPublication;
       const check = published.decontamination
         ? `decontaminated against ${published.decontamination.benchmarks.join(', ')}, ${published.decontamination.removed} removed`
-        : 'not decontaminated, so training launches refuse it';
+        : 'not decontaminated, so training launches reject it';
       lines.push(`${stage.stage}: published ${published.records} records to ${published.datasetUri} (${check}); manifest ${published.datasetManifestUri}`);
     }
   }

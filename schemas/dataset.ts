@@ -1,5 +1,5 @@
 // The decontamination record a dataset carries, and the manifest of a synthetic dataset.
-// A training launch reads the record and refuses a dataset without one (activities/dataset/
+// A training launch reads the record and rejects a dataset without one (activities/dataset/
 // preflight.ts). Pure module: the workflow bundle imports it.
 import { z } from 'zod';
 import { DecontaminateOptions, HitCounts } from './decontaminate';
@@ -29,7 +29,7 @@ export const DatasetManifest = z.object({
   workflowId: z.string(),
   shards: z.array(z.object({ uri: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative(), records: z.number().int().nonnegative() })),
   records: z.number().int().nonnegative(),
-  decontamination: DecontaminationRecord.optional().describe('Absent when the dataset was not decontaminated; training launches refuse it then'),
+  decontamination: DecontaminationRecord.optional().describe('Absent when the dataset was not decontaminated, and then training launches reject it'),
   createdAt: z.string(),
 });
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
@@ -39,7 +39,7 @@ export const SyntheticDecontamination = z.strictObject({
   enabled: z
     .boolean()
     .default(true)
-    .describe('Remove records that share benchmark n-grams before publishing; when off, the dataset has no decontamination record and training launches refuse it'),
+    .describe('Remove records that share benchmark n-grams before publishing. When off, the dataset has no decontamination record and training launches reject it'),
   options: DecontaminateOptions.prefault({}),
 });
 export type SyntheticDecontamination = z.infer<typeof SyntheticDecontamination>;
@@ -54,7 +54,7 @@ export const WriteDatasetManifestInput = z.object({
 export type WriteDatasetManifestInput = z.input<typeof WriteDatasetManifestInput>;
 
 export const CheckDatasetForTrainingInput = z.object({
-  manifestUri: z.string().describe('A run manifest (manifest.json of a pipeline output) or a dataset manifest (dataset.manifest.json)'),
+  manifestUri: z.string().describe('A run manifest (manifest.json of a pipeline output), a dataset manifest (dataset.manifest.json) or a refresh version manifest'),
   requiredBenchmarks: z.array(z.string()).default([]).describe('Benchmark sets the record must name, on top of having one'),
 });
 export type CheckDatasetForTrainingInput = z.input<typeof CheckDatasetForTrainingInput>;

@@ -193,7 +193,7 @@ export const DecontaminateBatchOutput = z.object({
 });
 export type DecontaminateBatchOutput = z.infer<typeof DecontaminateBatchOutput>;
 
-/** Where a continued-as-new `decontaminate` resumes: the phase, its next batch and the totals so far. */
+/** Resume state of a continued-as-new `decontaminate`: the phase, its next batch and the totals so far. */
 export const DecontaminateCarry = z.object({
   phase: z.enum(['scan', 'common', 'removal']),
   nextBatch: z.number().int().nonnegative(),

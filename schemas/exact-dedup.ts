@@ -132,7 +132,7 @@ export const ExactDedupBatchOutput = z.object({
 });
 export type ExactDedupBatchOutput = z.infer<typeof ExactDedupBatchOutput>;
 
-/** Where a continued-as-new `exactDedup` resumes: the phase, its next batch and the totals so far. */
+/** Resume state of a continued-as-new `exactDedup`: the phase, its next batch and the totals so far. */
 export const ExactDedupCarry = z.object({
   phase: z.enum(['hashes', 'duplicates', 'removal']),
   nextBatch: z.number().int().nonnegative(),

@@ -206,7 +206,7 @@ export const NearDedupBatchOutput = z.object({
 });
 export type NearDedupBatchOutput = z.infer<typeof NearDedupBatchOutput>;
 
-/** Where a continued-as-new `nearDedup` resumes: the phase, its next batch and the totals so far. */
+/** Resume state of a continued-as-new `nearDedup`: the phase, its next batch and the totals so far. */
 export const NearDedupCarry = z.object({
   phase: z.enum(['signatures', 'buckets', 'clusters', 'removal', 'publish']),
   nextBatch: z.number().int().nonnegative(),

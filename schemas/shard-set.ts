@@ -1,13 +1,13 @@
 // A set of document shards, passed between workflows without listing every shard. Stages
 // write shard i to `<folder>/shard-0000i.jsonl.gz`, so a folder and a count name any number
 // of shards in a few bytes. An explicit list remains for hand-started runs over files that
-// follow no layout; a workflow slices it into bounded child inputs. Pure module: the workflow
-// bundle imports it.
+// follow no layout, and a workflow slices it into bounded child inputs. Pure module: the
+// workflow bundle imports it.
 import { z } from 'zod';
 import { joinUri, shardName } from './layout';
 
 export const ShardFolder = z.strictObject({
-  folder: z.string().describe('Folder holding shard-00000.jsonl.gz, shard-00001.jsonl.gz, ...'),
+  folder: z.string().describe('Folder containing shard-00000.jsonl.gz, shard-00001.jsonl.gz, ...'),
   count: z.number().int().nonnegative(),
 });
 export type ShardFolder = z.infer<typeof ShardFolder>;
@@ -37,13 +37,13 @@ export function shardUriAt(set: ShardSet, index: number): string {
   return joinUri(set.folder, `${shardName(index)}.jsonl.gz`);
 }
 
-/** URIs of shards first..first+count-1: what one batch child receives. */
+/** Returns the URIs of shards first..first+count-1, which is what one batch child receives. */
 export function shardUrisBetween(set: ShardSet, first: number, count: number): string[] {
   const end = Math.min(shardCountOf(set), first + count);
   return Array.from({ length: Math.max(0, end - first) }, (_, offset) => shardUriAt(set, first + offset));
 }
 
-/** Lists every shard URI of the set; for activities and tests, not for workflow payloads. */
+/** Lists every shard URI of the set. For activities and tests, not for workflow payloads. */
 export function allShardUris(set: ShardSet): string[] {
   return shardUrisBetween(set, 0, shardCountOf(set));
 }
@@ -56,7 +56,7 @@ export function inputShards(input: { shards?: ShardSet; shardUris?: string[] }):
   return input.shards ?? { uris: input.shardUris ?? [] };
 }
 
-/** The option of corpus workflows that bounds each run's history: batch children per run before continuing as new. */
+/** Option of the corpus workflows that bounds each run's history: batch children per run before continuing as new. */
 export const MaxChildrenPerRun = z
   .number()
   .int()

@@ -33,8 +33,8 @@ async function activitiesFor(queue: TaskQueue, env: WorkerEnv): Promise<Activiti
       return { ...(activities as unknown as Activities), workerHealth };
     }
     case 'launcher':
-      // TODO(launcher): register the Slurm and Kubernetes launch activities when that stage lands;
-      // each launch runs checkDatasetForTraining first.
+      // TODO(launcher): register the Slurm and Kubernetes launch activities when that stage lands.
+      // Each launch runs checkDatasetForTraining first.
       return { checkDatasetForTraining, workerHealth };
   }
 }

@@ -27,7 +27,7 @@ export const FimWorkflowInput = z.object({
 });
 export type FimWorkflowInput = z.input<typeof FimWorkflowInput>;
 
-/** `exercisesUri` holds every graded exercise; `published` names the decontaminated dataset a trainer reads. */
+/** Result of `fimExercises`: `exercisesUri` contains every graded exercise, and `published` names the checked dataset a trainer reads. */
 export type FimWorkflowOutput = GradeFimOutput & { prepareStats: PrepareFimOutput['stats']; llmUsage: LlmUsage; published?: SyntheticPublication };
 
 function sandboxActivities() {
@@ -60,8 +60,15 @@ export async function fimExercises(rawInput: FimWorkflowInput = {}): Promise<Fim
   const graded = await sandbox.gradeFimExercises({ candidatesUri: prepared.candidatesUri, resultsUri: guesses.outputUri, outputUri: input.outputUri, settings: input.settings });
 
   log.info('FIM exercises graded', { kept: graded.stats.kept, total: graded.stats.total, grades: graded.grades, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
-  const published = patched(PUBLISH_SYNTHETIC_PATCH)
-    ? await publishSyntheticDataset({ dataset: 'fim', documentsUri: graded.exercisesUri, outputUri: input.outputUri, settings: input.decontaminate, nearDedupSettings: input.nearDedup })
-    : undefined;
+  let published: SyntheticPublication | undefined;
+  if (patched(PUBLISH_SYNTHETIC_PATCH)) {
+    published = await publishSyntheticDataset({
+      dataset: 'fim',
+      documentsUri: graded.exercisesUri,
+      outputUri: input.outputUri,
+      settings: input.decontaminate,
+      nearDedupSettings: input.nearDedup,
+    });
+  }
   return { ...graded, prepareStats: prepared.stats, llmUsage: guesses.usage, published };
 }

@@ -27,7 +27,7 @@ export const InstructionReversalInput = z.object({
 });
 export type InstructionReversalInput = z.input<typeof InstructionReversalInput>;
 
-/** `pairsUri` holds every faithful pair; `published` names the decontaminated dataset a trainer reads. */
+/** Result of `instructionReversal`: `pairsUri` contains every faithful pair, and `published` names the checked dataset a trainer reads. */
 export type InstructionReversalOutput = GradeReversalOutput & { prepareStats: PrepareReversalOutput['stats']; llmUsage: LlmUsage; published?: SyntheticPublication };
 
 const retry = {
@@ -66,8 +66,15 @@ export async function instructionReversal(rawInput: InstructionReversalInput = {
   });
 
   log.info('Instruction reversal graded', { kept: graded.stats.kept, total: graded.stats.total, outcomes: graded.outcomes, droppedByReason: graded.stats.droppedByReason });
-  const published = patched(PUBLISH_SYNTHETIC_PATCH)
-    ? await publishSyntheticDataset({ dataset: 'instruction-reversal', documentsUri: graded.pairsUri, outputUri: input.outputUri, settings: input.decontaminate, nearDedupSettings: input.nearDedup })
-    : undefined;
+  let published: SyntheticPublication | undefined;
+  if (patched(PUBLISH_SYNTHETIC_PATCH)) {
+    published = await publishSyntheticDataset({
+      dataset: 'instruction-reversal',
+      documentsUri: graded.pairsUri,
+      outputUri: input.outputUri,
+      settings: input.decontaminate,
+      nearDedupSettings: input.nearDedup,
+    });
+  }
   return { ...graded, prepareStats: prepared.stats, llmUsage: addUsage({ ...instructions.usage }, regenerated.usage), published };
 }

@@ -1,7 +1,7 @@
 // The last step of every synthetic-data workflow: remove near duplicates (when enabled),
 // decontaminate the records against the benchmark sets, then write the dataset manifest that
 // records which sets they were checked against. A dataset published without decontamination has
-// no record, and training launches refuse it.
+// no record, and training launches reject it.
 import { executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as datasetActivities from '../activities/dataset';
 import type { HitCounts } from '../schemas/decontaminate';
@@ -12,11 +12,12 @@ import { decontaminate } from './decontaminate';
 import { nearDedup } from './near-dedup';
 import { queueFor } from './queues';
 
-/** Patch id guarding the step, so runs started before it replay without it. */
+/** Patch id of the step, so runs started before it existed replay without it. */
 export const PUBLISH_SYNTHETIC_PATCH = 'decontaminate-synthetic-datasets';
 
+/** Result of the publishing step: the dataset, its manifest and what each check removed. */
 export interface SyntheticPublication {
-  /** The published records: the decontaminated copy, or the input when decontamination is off. */
+  /** URI of the published records: the output of the last step that ran (decontamination, near-dedup or neither). */
   datasetUri: string;
   datasetManifestUri: string;
   records: number;
@@ -37,7 +38,12 @@ export async function publishSyntheticDataset(args: {
   const cpu = proxyActivities<typeof datasetActivities>({
     taskQueue: queueFor('cpu'),
     startToCloseTimeout: '30 minutes',
-    retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidDecontaminationManifest'] },
+    retry: {
+      initialInterval: '2 seconds',
+      maximumInterval: '1 minute',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: ['InvalidDecontaminationManifest'],
+    },
   });
   const datasetManifestUri = joinUri(outputUri, 'dataset.manifest.json');
 
@@ -54,11 +60,13 @@ export async function publishSyntheticDataset(args: {
   }
 
   if (!settings.enabled) {
-    log.warn('Synthetic dataset published without decontamination; training launches will refuse it', { dataset, documentsUri });
+    log.warn('Synthetic dataset published without decontamination, so training launches will reject it. Set decontaminate.enabled to check it.', { dataset, documentsUri });
     const written = await cpu.writeDatasetManifest({ dataset, workflowId, shards, manifestUri: datasetManifestUri });
     return { datasetUri: shardUriAt(shards, 0), datasetManifestUri, records: written.records, nearDuplicates };
   }
 
+  // NOTE: the child builds its own benchmark n-gram index in this folder, because indexes are not
+  // shared between stages or runs yet. That costs one index build per synthetic dataset.
   const checked = await executeChild(decontaminate, {
     args: [{ shards, outputUri: joinUri(outputUri, 'decontaminate'), options: settings.options }],
     taskQueue: queueFor('cpu'),

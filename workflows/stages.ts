@@ -64,7 +64,7 @@ const mixture = proxyActivities<typeof cpuActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Synthetic datasets are checked against the same benchmark sets as the documents, unless their options say otherwise. */
+/** Returns the decontamination settings of synthetic datasets: the documents' own, unless the stage's options set `decontaminate`. */
 function syntheticDecontamination(input: PipelineInput) {
   return { enabled: input.decontaminate.enabled, options: input.decontaminate.options };
 }

@@ -9,18 +9,22 @@ import { queueFor } from './queues';
 import { parseWorkflowInput } from './validate';
 
 export const TrainingPreflightInput = z.object({
-  datasets: z.array(z.string()).min(1).describe('Run manifests (manifest.json) or dataset manifests (dataset.manifest.json) the launch reads'),
+  datasets: z.array(z.string()).min(1).describe('Run manifests (manifest.json), dataset manifests (dataset.manifest.json) or refresh version manifests the launch reads'),
   requiredBenchmarks: z.array(z.string()).default([]).describe('Benchmark sets every dataset must have been decontaminated against'),
 });
 export type TrainingPreflightInput = z.input<typeof TrainingPreflightInput>;
 
 export async function trainingPreflight(rawInput: TrainingPreflightInput): Promise<CheckDatasetForTrainingOutput[]> {
   const input = parseWorkflowInput('trainingPreflight', TrainingPreflightInput, rawInput);
-  // Reading one manifest and one stage manifest takes seconds; a refusal is not retried.
+  // Reading one manifest and one stage manifest takes seconds, and a rejection is not retried.
   const launcher = proxyActivities<typeof datasetActivities>({
     taskQueue: queueFor('launcher'),
     startToCloseTimeout: '5 minutes',
-    retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['DatasetNotDecontaminated', 'DatasetManifestNotFound', 'InvalidDatasetManifest'] },
+    retry: {
+      initialInterval: '2 seconds',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: ['DatasetNotDecontaminated', 'DatasetManifestNotFound', 'InvalidDatasetManifest'],
+    },
   });
   const checked: CheckDatasetForTrainingOutput[] = [];
   for (const manifestUri of input.datasets) {

@@ -13,7 +13,7 @@ async function countRecords(uri: string): Promise<number> {
   return records;
 }
 
-export async function writeDatasetManifest(rawInput: WriteDatasetManifestInput): Promise<{ manifestUri: string; records: number; decontaminated: boolean }> {
+export async function writeDatasetManifest(rawInput: WriteDatasetManifestInput): Promise<{ manifestUri: string; records: number }> {
   const input = WriteDatasetManifestInput.parse(rawInput);
   const shards: DatasetManifest['shards'] = [];
   for (const uri of allShardUris(input.shards)) {
@@ -30,5 +30,5 @@ export async function writeDatasetManifest(rawInput: WriteDatasetManifestInput):
     createdAt: new Date().toISOString(),
   };
   await writeManifest(input.manifestUri, DatasetManifest.parse(manifest));
-  return { manifestUri: input.manifestUri, records: manifest.records, decontaminated: manifest.decontamination !== undefined };
+  return { manifestUri: input.manifestUri, records: manifest.records };
 }

@@ -70,11 +70,14 @@ export async function removeContaminatedDocuments(rawInput: RemoveContaminatedIn
       }
       const listed = matches.slice(0, options.maxMatchesPerDocument);
       const first = matches[0]!;
+      const sourceId = document.metadata.sourceId;
+      const origin = typeof sourceId === 'string' ? ` (id ${sourceId} in ${document.metadata.inputUri})` : '';
+      const more = matches.length > 1 ? ` and ${matches.length - 1} more matches` : '';
       const record: RejectedRecord = {
         id: document.id,
         stage: 'decontaminate',
         reason: 'benchmark_ngram_match',
-        detail: `Document ${document.id}${typeof document.metadata.sourceId === 'string' ? ` (id ${document.metadata.sourceId} in ${document.metadata.inputUri})` : ''} shares "${first.ngram}" with ${first.benchmark} item ${first.itemId}` + (matches.length > 1 ? ` and ${matches.length - 1} more matches` : ''),
+        detail: `Document ${document.id}${origin} shares "${first.ngram}" with ${first.benchmark} item ${first.itemId}${more}`,
         inputUri: input.shardUri,
         recordIndex,
         byteOffset: line.byteOffset,

@@ -1,6 +1,6 @@
 // `corpusflow check-dataset <manifest>`: the check a training launch runs, from the shell, so a
-// person can see before a launch whether a dataset may be trained on. Reads storage directly;
-// no Temporal server is needed.
+// person can see before a launch whether a dataset may be trained on. It reads storage directly,
+// so no Temporal server is needed.
 import { Command } from 'commander';
 import { checkDatasetForTraining } from '../../activities/dataset';
 import { UserError } from '../errors';
@@ -20,7 +20,7 @@ async function checkDatasets(manifests: string[], options: { require: string[] }
 export function checkDatasetCommand(): Command {
   return new Command('check-dataset')
     .description('Check that datasets carry a decontamination record, as a training launch does')
-    .argument('<manifests...>', 'run manifests (<output>/manifest.json) or dataset manifests (dataset.manifest.json)')
+    .argument('<manifests...>', 'run manifests (<output>/manifest.json), dataset manifests (dataset.manifest.json) or refresh version manifests')
     .option('--require <benchmark>', 'a benchmark set the record must name; repeat for more', (value: string, list: string[]) => [...list, value], [])
     .action(checkDatasets);
 }

@@ -40,13 +40,13 @@ afterAll(async () => {
 });
 
 describe('corpusflow check-dataset command', () => {
-  it('prints the benchmark sets of a decontaminated dataset', async () => {
+  it('prints the checked benchmark sets', async () => {
     const result = await checkDataset(checked, '--require', 'gsm8k');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`ok: ${checked} was decontaminated against gsm8k, mmlu\n`);
   });
 
-  it('exits non-zero and names the dataset without a record', async () => {
+  it('exits 1 on a missing record', async () => {
     const result = await checkDataset(checked, unchecked);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`ok: ${checked}`);

@@ -24,7 +24,7 @@ function summaryWith(stages: PipelineSummary['stages']): PipelineSummary {
 }
 
 describe('renderSummary', () => {
-  it('points at the audit report folder and lists hits per benchmark and source', () => {
+  it('lists hits per benchmark and source', () => {
     const text = renderSummary(
       summaryWith([
         {
@@ -42,7 +42,7 @@ describe('renderSummary', () => {
     expect(text).toMatch(/│ mmlu\s+│ -\s+│ 0\s+│/);
   });
 
-  it('says where a synthetic dataset was published and whether a launch accepts it', () => {
+  it('shows where synthetic datasets were published', () => {
     const published = (decontaminated: boolean) => ({
       datasetUri: 'file:///out/fim/decontaminate/shard-00000.jsonl.gz',
       datasetManifestUri: 'file:///out/fim/dataset.manifest.json',
@@ -58,6 +58,6 @@ describe('renderSummary', () => {
     expect(text).toContain(
       'fim: published 7 records to file:///out/fim/decontaminate/shard-00000.jsonl.gz (decontaminated against humaneval, 1 removed); manifest file:///out/fim/dataset.manifest.json',
     );
-    expect(text).toContain('instruction-reversal: published 7 records to file:///out/fim/decontaminate/shard-00000.jsonl.gz (not decontaminated, so training launches refuse it)');
+    expect(text).toContain('instruction-reversal: published 7 records to file:///out/fim/decontaminate/shard-00000.jsonl.gz (not decontaminated, so training launches reject it)');
   });
 });

@@ -31,3 +31,9 @@ export function uniqueTaskQueue(prefix: string): string {
   queueCounter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${queueCounter}`;
 }
+
+/** Returns the history events of one run of a workflow, such as the first run of a chain that continued as new. */
+export async function runHistoryEvents(env: TestWorkflowEnvironment, workflowId: string, runId: string) {
+  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  return history.events ?? [];
+}

@@ -203,7 +203,7 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     expect(result.stats.droppedByReason).toEqual({ low_fidelity: 1 });
     expect(result.llmUsage.calls).toBe(4);
 
-    // Decontamination was turned off: the dataset is written without a record, and a launch refuses it.
+    // Decontamination was turned off: the dataset is written without a record, and a launch rejects it.
     expect((await readAll<Document>(result.published!.datasetUri)).map((pair) => pair.metadata.sourceId)).toEqual(['clamp']);
     const manifest = await readJson<DatasetManifest>(result.published!.datasetManifestUri);
     expect(manifest.decontamination).toBeUndefined();
@@ -213,7 +213,7 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     await replayAndRecord(handle, 'instruction-reversal-published.json');
   });
 
-  it('keeps one of two near-identical pairs before publishing', async () => {
+  it('publishes one of two near-duplicate pairs', async () => {
     // clamp twice with a long docstring that differs in one word: the second pair is a near duplicate.
     const documented = (word: string) =>
       programs[0]!.code.replace(
@@ -243,7 +243,7 @@ describe('instructionReversal workflow', { timeout: 120_000 }, () => {
     expect((await readJson<DatasetManifest>(result.published!.datasetManifestUri)).records).toBe(1);
   });
 
-  it('removes a pair whose code is a benchmark item before publishing', async () => {
+  it('removes a benchmark pair before publishing', async () => {
     // A benchmark set whose one item is the clamp program, as if it were a test problem.
     const benchmarkRoot = path.join(root, 'planted-bench');
     await fs.mkdir(benchmarkRoot, { recursive: true });

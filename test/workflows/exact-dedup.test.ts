@@ -74,7 +74,7 @@ const corpus = [
 ];
 
 describe('exactDedup workflow', () => {
-  it('reads shards named by folder and count, and continues as new with the same result', async () => {
+  it('continues as new on a shard folder', async () => {
     await writeShards('folder-in', corpus, (index) => `${shardName(index)}.jsonl.gz`);
     const shards = { folder: pathToFileURL(path.join(root, 'folder-in')).href, count: corpus.length };
 

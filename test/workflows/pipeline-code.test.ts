@@ -53,7 +53,7 @@ const CONFIG_PARSER = [
 ].join('\n');
 
 describe('pipeline on code documents', () => {
-  it('removes duplicate programs and a copied HumanEval solution', { timeout: 180_000 }, async () => {
+  it('removes duplicates and a HumanEval copy', { timeout: 180_000 }, async () => {
     const input = tempDir('code-input');
     mkdirSync(input, { recursive: true });
     const task = humanEvalTask('HumanEval/12');

@@ -1,6 +1,6 @@
 // The training-launch check on the real dev server: a pipeline run's manifest records the
 // benchmark sets its documents were decontaminated against, trainingPreflight accepts it, and
-// refuses a run whose decontaminate stage was off.
+// rejects a run whose decontaminate stage was off.
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -42,14 +42,14 @@ async function record(workflowId: string, fixture: string): Promise<void> {
   writeFileSync(path.join(import.meta.dirname, 'histories', fixture), JSON.stringify({ workflowId, history: plain }) + '\n');
 }
 
-async function refusal(input: TrainingPreflightInput): Promise<string> {
+async function rejection(input: TrainingPreflightInput): Promise<string> {
   const error = await run('trainingPreflight', input).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(WorkflowFailedError);
   return failureMessage(error);
 }
 
 describe('trainingPreflight workflow', () => {
-  it('accepts a decontaminated pipeline run and refuses one without the record', { timeout: 240_000 }, async () => {
+  it('accepts checked runs, rejects unchecked ones', { timeout: 240_000 }, async () => {
     const input = path.join(sharedData, 'warc');
     const checkedOutput = tempDir('decontaminated');
     const uncheckedOutput = tempDir('unchecked');
@@ -67,7 +67,7 @@ describe('trainingPreflight workflow', () => {
     await record(acceptedId, 'training-preflight.json');
 
     const uncheckedManifest = path.join(uncheckedOutput, 'manifest.json');
-    expect(await refusal({ datasets: [checked.manifestUri, uncheckedManifest] })).toContain(`Refusing to train on ${uncheckedManifest}: it has no decontamination record`);
-    expect(await refusal({ datasets: [checked.manifestUri], requiredBenchmarks: ['gpqa'] })).toContain('it was not decontaminated against gpqa');
+    expect(await rejection({ datasets: [checked.manifestUri, uncheckedManifest] })).toContain(`Refusing to train on ${uncheckedManifest}: it has no decontamination record`);
+    expect(await rejection({ datasets: [checked.manifestUri], requiredBenchmarks: ['gpqa'] })).toContain('it was not decontaminated against gpqa');
   });
 });

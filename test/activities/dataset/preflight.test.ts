@@ -1,4 +1,4 @@
-// checkDatasetForTraining: what a training launch refuses. The decontamination stage manifests
+// checkDatasetForTraining: what a training launch rejects. The decontamination stage manifests
 // here are written by the real stage activity; only the benchmark lists are made up.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -35,19 +35,19 @@ async function decontaminatedDataset(folder: string, names: string[]): Promise<{
 }
 
 describe('checkDatasetForTraining', () => {
-  it('accepts a dataset whose record names the required benchmark sets', async () => {
+  it('accepts required benchmark sets', async () => {
     const { manifestUri } = await decontaminatedDataset('accepted', ['gsm8k', 'humaneval']);
     await expect(checkDatasetForTraining({ manifestUri, requiredBenchmarks: ['humaneval'] })).resolves.toEqual({ manifestUri, benchmarks: ['gsm8k', 'humaneval'] });
   });
 
-  it('copies counts and hits from the stage manifest into the record', async () => {
+  it('copies counts and hits into record', async () => {
     const { stageManifestUri } = await decontaminatedDataset('record', ['mmlu']);
     const record = await readDecontaminationRecord(stageManifestUri);
     expect(record).toMatchObject({ documentsChecked: 4, documentsRemoved: 1, hits: { mmlu: { web: 1 } } });
     expect(record.benchmarks).toEqual([{ name: 'mmlu', items: 3, files: [{ uri: 'file:///bench/mmlu.jsonl', sha256: 'a'.repeat(64) }] }]);
   });
 
-  it('refuses a dataset without a decontamination record', async () => {
+  it('rejects a missing record', async () => {
     const manifestUri = path.join(root, 'bare.manifest.json');
     await fs.writeFile(manifestUri, JSON.stringify({ kind: 'run', finalShards: [] }));
     await expect(checkDatasetForTraining({ manifestUri })).rejects.toMatchObject({
@@ -57,7 +57,7 @@ describe('checkDatasetForTraining', () => {
     });
   });
 
-  it('refuses a record whose stage manifest is gone', async () => {
+  it('rejects a deleted stage manifest', async () => {
     const { manifestUri, stageManifestUri } = await decontaminatedDataset('gone', ['gsm8k']);
     await fs.rm(stageManifestUri);
     await expect(checkDatasetForTraining({ manifestUri })).rejects.toThrow(
@@ -65,7 +65,7 @@ describe('checkDatasetForTraining', () => {
     );
   });
 
-  it('refuses a record naming a set the stage manifest lacks', async () => {
+  it('rejects an edited record', async () => {
     const { manifestUri } = await decontaminatedDataset('edited', ['gsm8k']);
     const manifest = JSON.parse(await fs.readFile(manifestUri, 'utf8'));
     manifest.decontamination.benchmarks.push({ name: 'gpqa', items: 1, files: [] });
@@ -73,14 +73,14 @@ describe('checkDatasetForTraining', () => {
     await expect(checkDatasetForTraining({ manifestUri })).rejects.toThrow('its record names gpqa, which');
   });
 
-  it('refuses a dataset not checked against a required benchmark set', async () => {
+  it('rejects a missing required set', async () => {
     const { manifestUri } = await decontaminatedDataset('partial', ['gsm8k']);
     await expect(checkDatasetForTraining({ manifestUri, requiredBenchmarks: ['gsm8k', 'mbpp'] })).rejects.toThrow(
       'it was not decontaminated against mbpp (it was against gsm8k). Add the missing sets to decontaminate.options.benchmarks and rebuild the dataset.',
     );
   });
 
-  it('names the file of a missing, broken or foreign manifest', async () => {
+  it('names missing, broken or foreign manifests', async () => {
     const missing = path.join(root, 'missing.json');
     await expect(checkDatasetForTraining({ manifestUri: missing })).rejects.toThrow(`Dataset manifest not found: ${missing}`);
     const broken = path.join(root, 'broken.json');
